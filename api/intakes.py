@@ -1,0 +1,214 @@
+"""Storing, listing and changing intakes."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from api.crypto import receipt_hash
+from api.deadlines import apply_deadlines, deadlines_of
+from api.models import Intake, IntakeEvent, Message, utcnow
+from api.organisations import falls_under_kcoo
+from api.schemas import IntakeCreate, IntakeDetail, IntakeSummary, IntakeUpdate
+from api.vocab import MessageAuthor, Status
+
+RECEIPT_CONFLICT = "an intake with this id exists with another receipt code"
+RECEIPT_IN_USE = "this receipt code is already in use; generate a new one"
+
+LIST_SORTS = {
+    "received_at": Intake.received_at,
+    "decision_due_at": Intake.decision_due_at,
+    "ack_due_at": Intake.ack_due_at,
+    "category": Intake.category,
+    "status": Intake.status,
+    "organisation": Intake.organisation,
+}
+
+
+class Conflict(Exception):
+    pass
+
+
+def create_intake(session: Session, data: IntakeCreate) -> tuple[Intake, bool]:
+    """Store a new intake; the same id again returns the stored one (created=False)."""
+    code_hash = receipt_hash(data.receipt_code)
+    existing = session.get(Intake, data.id)
+    if existing is not None:
+        return _same_or_conflict(existing, code_hash), False
+    now = utcnow()
+    fields = data.model_dump(exclude={"receipt_code", "contact_details", "transcript"})
+    intake = Intake(
+        **fields,
+        receipt_hash=code_hash,
+        received_at=now,
+        updated_at=now,
+        status=Status.nieuw,
+        deadline_extended=False,
+        contact_details=(
+            data.contact_details.model_dump(exclude_none=True) if data.contact_details else None
+        ),
+        transcript=[line.model_dump(mode="json") for line in data.transcript],
+    )
+    if intake.under_kcoo is None:
+        intake.under_kcoo = falls_under_kcoo(data.organisation)
+    apply_deadlines(intake)
+    intake.events.append(IntakeEvent(at=now, actor="assistant", action="received", changes=None))
+    session.add(intake)
+    try:
+        session.commit()
+    except IntegrityError:
+        # A concurrent retry with the same id won the race, or the receipt code is taken.
+        session.rollback()
+        existing = session.get(Intake, data.id)
+        if existing is None:
+            raise Conflict(RECEIPT_IN_USE) from None
+        return _same_or_conflict(existing, code_hash), False
+    return intake, True
+
+
+def _same_or_conflict(existing: Intake, code_hash: str) -> Intake:
+    if existing.receipt_hash != code_hash:
+        raise Conflict(RECEIPT_CONFLICT)
+    return existing
+
+
+@dataclass(frozen=True)
+class IntakeFilter:
+    category: str | None = None
+    ground: str | None = None
+    status: str | None = None
+    organisation: str | None = None
+    route: str | None = None
+    routed_to: str | None = None
+    overdue: bool | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def ack_late_clause(now: datetime) -> Any:
+    return and_(
+        Intake.status != Status.afgesloten,
+        Intake.acknowledged_at.is_(None),
+        Intake.ack_due_at < now,
+    )
+
+
+def decision_late_clause(now: datetime) -> Any:
+    return and_(Intake.status != Status.afgesloten, Intake.decision_due_at < now)
+
+
+def overdue_clause(now: datetime) -> Any:
+    """The same definition as the overdue flags of deadlines.deadlines_of, in SQL."""
+    return or_(ack_late_clause(now), decision_late_clause(now))
+
+
+def filtered(query: Select[Any], flt: IntakeFilter, *, now: datetime) -> Select[Any]:
+    equal = {
+        Intake.category: flt.category,
+        Intake.discrimination_ground: flt.ground,
+        Intake.status: flt.status,
+        Intake.desired_route: flt.route,
+        Intake.routed_to: flt.routed_to,
+    }
+    for column, value in equal.items():
+        if value is not None:
+            query = query.where(column == value)
+    if flt.organisation:
+        query = query.where(func.lower(Intake.organisation) == flt.organisation.strip().lower())
+    if flt.overdue is True:
+        query = query.where(overdue_clause(now))
+    elif flt.overdue is False:
+        query = query.where(~overdue_clause(now))
+    if flt.received_from:
+        query = query.where(Intake.received_at >= start_of(flt.received_from))
+    if flt.received_to:  # inclusive: the whole last day counts
+        query = query.where(Intake.received_at < start_of(flt.received_to) + timedelta(days=1))
+    return query
+
+
+def list_intakes(
+    session: Session, flt: IntakeFilter, *, page: int, page_size: int, sort: str, descending: bool
+) -> tuple[list[IntakeSummary], int]:
+    now = utcnow()
+    total = session.scalar(filtered(select(func.count(Intake.id)), flt, now=now)) or 0
+    order = LIST_SORTS[sort]
+    query = filtered(select(Intake), flt, now=now).order_by(
+        order.desc() if descending else order.asc(), Intake.id
+    )
+    rows = session.scalars(query.offset((page - 1) * page_size).limit(page_size)).all()
+    return [summary_of(row, now=now) for row in rows], total
+
+
+def summary_of(intake: Intake, *, now: datetime) -> IntakeSummary:
+    return IntakeSummary.model_validate(
+        {**_columns(intake, IntakeSummary), "deadlines": deadlines_of(intake, now=now)}
+    )
+
+
+def detail_of(intake: Intake, *, now: datetime) -> IntakeDetail:
+    return IntakeDetail.model_validate(
+        {
+            **_columns(intake, IntakeDetail),
+            "deadlines": deadlines_of(intake, now=now),
+            "messages": intake.messages,
+            "history": intake.events,
+        }
+    )
+
+
+def _columns(intake: Intake, schema: type[IntakeSummary]) -> dict[str, Any]:
+    names = set(schema.model_fields) - {"deadlines", "messages", "history"}
+    return {name: getattr(intake, name) for name in names}
+
+
+def get_intake(session: Session, intake_id: uuid.UUID) -> Intake | None:
+    query = (
+        select(Intake)
+        .where(Intake.id == intake_id)
+        .options(selectinload(Intake.messages), selectinload(Intake.events))
+    )
+    return session.scalar(query)
+
+
+def update_intake(session: Session, intake: Intake, change: IntakeUpdate, *, actor: str) -> dict[str, Any]:
+    """Apply staff changes; returns {field: [old, new]} as kept in the history."""
+    now = utcnow()
+    changes: dict[str, Any] = {}
+    given = change.model_dump(exclude_unset=True)
+    for name in ("status", "routed_to", "outcome", "notes", "deadline_extended"):
+        if name in given and getattr(intake, name) != given[name]:
+            changes[name] = [getattr(intake, name), given[name]]
+            setattr(intake, name, given[name])
+    acknowledge = (
+        given.get("acknowledged") is True
+        or ("status" in changes and intake.status != Status.nieuw)
+        or bool(given.get("message_to_reporter"))
+    )
+    if given.get("acknowledged") is False and intake.acknowledged_at is not None:
+        changes["acknowledged_at"] = [intake.acknowledged_at.isoformat(), None]
+        intake.acknowledged_at = None
+    elif acknowledge and intake.acknowledged_at is None:
+        changes["acknowledged_at"] = [None, now.isoformat()]
+        intake.acknowledged_at = now
+    if "status" in changes:
+        intake.closed_at = now if intake.status == Status.afgesloten else None
+    if given.get("message_to_reporter"):
+        intake.messages.append(
+            Message(author=MessageAuthor.staff, text=given["message_to_reporter"], created_at=now)
+        )
+        changes["message_to_reporter"] = [None, given["message_to_reporter"]]
+    if changes:
+        apply_deadlines(intake)
+        intake.updated_at = now
+        intake.events.append(IntakeEvent(at=now, actor=actor, action="updated", changes=changes))
+    return changes

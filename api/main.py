@@ -1,0 +1,99 @@
+"""The FastAPI application: builds the app and includes the routers; the work lives elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from api.config import get_settings
+from api.db import SessionDep
+from api.followup import FailureLimiter
+from api.limits import BodySizeLimit
+from api.routes import audit, auth, followup, intakes, stats
+
+log = logging.getLogger("meldpunt.api")
+REQUIRED_SECRETS = ("service_token", "encryption_key", "receipt_hash_key", "jwt_secret")
+DATABASE_UNAVAILABLE = "The database is not available right now; please try again shortly."
+INTERNAL_ERROR = "Something went wrong on our side; nothing was changed."
+
+DESCRIPTION = """
+API of the *Meldpunt integriteitsschendingen en ongewenst gedrag Rijk*.
+
+* **intakes**: the assistant hands over intakes (service credential); staff list, read and change them.
+* **follow-up**: reporters follow up anonymously with their receipt code.
+* **figures**: counts per period for the KCOO and IC Rijk reports.
+* **audit**: every staff read and change (admins).
+"""
+
+
+def check_secrets() -> None:
+    settings = get_settings()
+    missing = [name for name in REQUIRED_SECRETS if getattr(settings, name) is None]
+    if missing:
+        names = ", ".join(f"MELDPUNT_{m.upper()}" for m in missing)
+        raise RuntimeError(f"Missing settings: {names}. Run `make env` or see .env.example.")
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    check_secrets()
+    yield
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(
+        title="Meldpunt API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.followup_limiter = FailureLimiter(
+        per_client=settings.followup_max_failures,
+        overall=settings.followup_global_max_failures,
+        window_seconds=settings.followup_window_seconds,
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+
+    v1 = APIRouter(prefix="/api/v1")
+    for module in (auth, intakes, followup, stats, audit):
+        v1.include_router(module.router)
+    app.include_router(v1)
+
+    @app.get("/healthz", tags=["health"])
+    def health(session: SessionDep) -> dict[str, str]:
+        """Liveness and database reachability."""
+        session.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # Which field and why; the rejected input itself is not echoed (it may be personal).
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        return JSONResponse(status_code=422, content=jsonable_encoder({"detail": errors}))
+
+    @app.exception_handler(OperationalError)
+    async def database_down(_: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database error: %s", exc.__class__.__name__)
+        return JSONResponse(status_code=503, content={"detail": DATABASE_UNAVAILABLE})
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return JSONResponse(status_code=500, content={"detail": INTERNAL_ERROR})
+
+    return app

@@ -1,0 +1,80 @@
+"""Which organisations fall under the rijksbrede KCOO (domain.md, seed 001).
+
+Outside it for now: Defensie, Buitenlandse Zaken, parts of Justitie en Veiligheid, the Raad voor de
+Rechtspraak and zbo's with their own legal personality. The assistant usually sends its own reading;
+this is the fallback when it sends none. Parts of JenV cannot be told apart by name: unknown (None).
+"""
+
+from __future__ import annotations
+
+import re
+
+OUTSIDE = (
+    r"\bdefensie\b",
+    r"\bmindef\b",
+    r"\bkoninklijke (land|lucht)macht\b",
+    r"\bmarine\b",
+    r"\bmarechaussee\b",
+    r"\bkmar\b",
+    r"\bbuitenlandse zaken\b",
+    r"\bbuza\b",
+    r"\bambassade\b",
+    r"\brechtspraak\b",
+    r"\brechtbank\b",
+    r"\bgerechtshof\b",
+    r"\bzbo\b",
+    # zbo's with their own legal personality
+    r"\bcbs\b",
+    r"\bkadaster\b",
+    r"\buwv\b",
+    r"\bsvb\b",
+)
+UNCERTAIN = (r"\bjustitie\b", r"\bjenv\b", r"\bj&v\b", r"\bdji\b", r"\bpolitie\b", r"\bom\b")
+INSIDE = (
+    r"\bministerie\b",
+    r"\bbzk\b",
+    r"\bfinanci[eë]n\b",
+    r"\bbelastingdienst\b",
+    r"\bocw\b",
+    r"\bvws\b",
+    r"\bszw\b",
+    r"\bi&w\b",
+    r"\bienw\b",
+    r"\brijkswaterstaat\b",
+    r"\bez\b",
+    r"\bezk\b",
+    r"\blvvn?\b",
+    r"\bkgg\b",
+    r"\baz\b",
+    r"\balgemene zaken\b",
+    r"\bduo\b",
+    r"\bnvwa\b",
+    r"\bilt\b",
+    r"\brvo\b",
+    r"\brijksvastgoedbedrijf\b",
+    r"\blogius\b",
+    r"\bp-direkt\b",
+    r"\bssc-ict\b",
+    r"\bdouane\b",
+    r"\btoeslagen\b",
+    r"\brivm\b",
+    r"\bknmi\b",
+    r"\brijksoverheid\b",
+    r"\bbinnenlandse zaken\b",
+    r"\bsociale zaken\b",
+    r"\binfrastructuur\b",
+)
+
+
+def _matches(patterns: tuple[str, ...], text: str) -> bool:
+    return any(re.search(p, text) for p in patterns)
+
+
+def falls_under_kcoo(organisation: str) -> bool | None:
+    """True, False, or None where the name alone cannot tell."""
+    text = organisation.strip().lower()
+    if _matches(OUTSIDE, text):
+        return False
+    if _matches(UNCERTAIN, text):
+        return None
+    return True if _matches(INSIDE, text) else None

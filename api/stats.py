@@ -1,0 +1,178 @@
+"""Figures per period: the counts behind the KCOO half-year table and the annual reports.
+
+Exports that leave the Meldpunt suppress small cells, so that no one can be singled out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import Session
+
+from api.intakes import IntakeFilter, ack_late_clause, decision_late_clause, filtered
+from api.models import Intake, utcnow
+from api.vocab import Category, Committee
+
+PERIOD_FORMAT = "use YYYY, YYYY-H1/H2, YYYY-Q1..Q4 or YYYY-MM"
+_PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$")
+
+DIMENSIONS: dict[str, Any] = {
+    "category": Intake.category,
+    "ground": Intake.discrimination_ground,
+    "route": Intake.desired_route,
+    "outcome": Intake.outcome,
+    "status": Intake.status,
+    "organisation": Intake.organisation,
+}
+
+
+def committee_expr() -> ColumnElement[str]:
+    """Where staff routed it, else the committee its category goes to."""
+    return case(
+        (Intake.routed_to.in_([Committee.kcoo.value, Committee.ic_rijk.value]), Intake.routed_to),
+        (Intake.category == Category.misstand.value, Committee.ic_rijk.value),
+        else_=Committee.kcoo.value,
+    )
+
+
+def parse_period(text: str) -> tuple[date, date]:
+    """'2025-H2' -> (2025-07-01, 2025-12-31); inclusive bounds."""
+    match = _PERIOD.match(text.strip().upper())
+    if not match:
+        raise ValueError(PERIOD_FORMAT)
+    year, part = int(match[1]), match[2]
+    if part is None:
+        first, months = 1, 12
+    elif part.startswith("H"):
+        first, months = (1 if part == "H1" else 7), 6
+    elif part.startswith("Q"):
+        first, months = 3 * (int(part[1]) - 1) + 1, 3
+    else:
+        first, months = int(part), 1
+        if not 1 <= first <= 12:
+            raise ValueError(PERIOD_FORMAT)
+    if not 1900 <= year <= 9998:
+        raise ValueError(PERIOD_FORMAT)
+    start = date(year, first, 1)
+    end_month = first + months
+    end = date(year + (end_month > 12), (end_month - 1) % 12 + 1, 1) - timedelta(days=1)
+    return start, end
+
+
+class Cell(BaseModel):
+    key: str | None
+    ground: str | None = None
+    count: int | None
+    suppressed: bool = False
+
+
+class Figures(BaseModel):
+    received_from: date | None
+    received_to: date | None
+    committee: Committee | None
+    organisation: str | None
+    total: int | None
+    by_category: list[Cell]
+    by_category_ground: list[Cell]
+    by_ground: list[Cell]
+    by_route: list[Cell]
+    by_outcome: list[Cell]
+    by_status: list[Cell]
+    by_organisation: list[Cell]
+    overdue_acknowledgement: int | None
+    overdue_decision: int | None
+    export: bool
+    min_cell: int
+
+
+@dataclass(frozen=True)
+class StatsQuery:
+    received_from: date | None
+    received_to: date | None
+    committee: Committee | None
+    organisation: str | None
+    export: bool
+    min_cell: int
+
+
+def figures(session: Session, q: StatsQuery) -> Figures:
+    now = utcnow()
+    flt = IntakeFilter(organisation=q.organisation, received_from=q.received_from, received_to=q.received_to)
+
+    def scoped(query: Any) -> Any:
+        query = filtered(query, flt, now=now)
+        return query.where(committee_expr() == q.committee.value) if q.committee else query
+
+    def cell(key: str | None, count: int, ground: str | None = None) -> Cell:
+        if q.export and 0 < count < q.min_cell:
+            return Cell(key=key, ground=ground, count=None, suppressed=True)
+        return Cell(key=key, ground=ground, count=count)
+
+    def _small(count: int) -> int | None:
+        return cell(None, count).count
+
+    def grouped(column: Any) -> list[Cell]:
+        rows = session.execute(
+            scoped(select(column, func.count(Intake.id))).group_by(column).order_by(column)
+        )
+        return sorted((cell(k, n) for k, n in rows), key=lambda c: (c.key is None, c.key or ""))
+
+    pairs = session.execute(
+        scoped(select(Intake.category, Intake.discrimination_ground, func.count(Intake.id)))
+        .group_by(Intake.category, Intake.discrimination_ground)
+        .order_by(Intake.category, Intake.discrimination_ground)
+    )
+    total = session.scalar(scoped(select(func.count(Intake.id)))) or 0
+    late_ack = session.scalar(scoped(select(func.count(Intake.id)).where(ack_late_clause(now))))
+    late_decision = session.scalar(scoped(select(func.count(Intake.id)).where(decision_late_clause(now))))
+    return Figures(
+        received_from=q.received_from,
+        received_to=q.received_to,
+        committee=q.committee,
+        organisation=q.organisation,
+        total=_small(total),
+        by_category=grouped(DIMENSIONS["category"]),
+        by_category_ground=[cell(c, n, g) for c, g, n in pairs],
+        by_ground=[c for c in grouped(DIMENSIONS["ground"]) if c.key is not None],
+        by_route=grouped(DIMENSIONS["route"]),
+        by_outcome=grouped(DIMENSIONS["outcome"]),
+        by_status=grouped(DIMENSIONS["status"]),
+        by_organisation=grouped(DIMENSIONS["organisation"]),
+        overdue_acknowledgement=_small(late_ack or 0),
+        overdue_decision=_small(late_decision or 0),
+        export=q.export,
+        min_cell=q.min_cell,
+    )
+
+
+def to_csv(fig: Figures) -> str:
+    """One row per cell: dimension, key, ground, count ('<N' where suppressed)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["dimensie", "waarde", "grond", "aantal"])
+
+    def shown(count: int | None) -> str:
+        return f"<{fig.min_cell}" if count is None else str(count)
+
+    writer.writerow(["totaal", "", "", shown(fig.total)])
+    for name in (
+        "category",
+        "category_ground",
+        "ground",
+        "route",
+        "outcome",
+        "status",
+        "organisation",
+    ):
+        for c in getattr(fig, f"by_{name}"):
+            writer.writerow([name, c.key or "", c.ground or "", shown(c.count)])
+    writer.writerow(["te_laat_ontvangstbevestiging", "", "", shown(fig.overdue_acknowledgement)])
+    writer.writerow(["te_laat_afhandeling", "", "", shown(fig.overdue_decision)])
+    return out.getvalue()
