@@ -45,7 +45,7 @@ run: migrate ## Set up and start everything (API on SQLite); Ctrl-C stops it
 	echo "API docs:      http://$${API_HOST:-$(API_HOST)}:$${API_PORT:-$(API_PORT)}/api/v1/docs"; \
 	echo "Staff account: make staff EMAIL=you@example.org ROLE=admin"; \
 	echo ""; \
-	exec $(API_VENV)/bin/uvicorn api.asgi:app --host "$${API_HOST:-$(API_HOST)}" --port "$${API_PORT:-$(API_PORT)}" --proxy-headers
+	exec $(API_VENV)/bin/uvicorn api.asgi:app --host "$${API_HOST:-$(API_HOST)}" --port "$${API_PORT:-$(API_PORT)}" --proxy-headers --no-access-log
 
 .PHONY: staff
 staff: migrate ## Create a staff account: make staff EMAIL=... ROLE=intake|admin (password asked, or STAFF_PASSWORD)
