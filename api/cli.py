@@ -56,7 +56,7 @@ def create_staff(email: str, role: str) -> int:
 
 
 def retention(days: int | None, dry_run: bool) -> int:
-    period = days or get_settings().retention_days
+    period = get_settings().retention_days if days is None else days
     with get_sessionmaker()() as session:
         count = run_retention(session, days=period, dry_run=dry_run)
     verb = "would be" if dry_run else "were"
@@ -87,6 +87,16 @@ def new_env(path: Path) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("the retention period is at least 1 day")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m api.cli",
@@ -98,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     staff.add_argument("email")
     staff.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
     keep = sub.add_parser("retention", help="anonymise intakes closed longer than the period")
-    keep.add_argument("--days", type=int, help="default: MELDPUNT_RETENTION_DAYS")
+    keep.add_argument("--days", type=_positive, help="default: MELDPUNT_RETENTION_DAYS")
     keep.add_argument("--dry-run", action="store_true")
     env = sub.add_parser("new-env", help="write a .env with fresh secrets")
     env.add_argument("--path", type=Path, default=Path(".env"))

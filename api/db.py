@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -47,10 +49,62 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# One lock per SQLite file: threads of this process queue for the write lock here, and the next one
+# starts the moment a transaction ends. Left to SQLite's busy handler they would sleep in growing steps
+# (up to 100 ms), which made p95 submit latency at 8 concurrent clients about three times worse.
+_WRITERS: dict[str, threading.Lock] = {}
+_WRITERS_GUARD = threading.Lock()
+WRITER_WAIT_SECONDS = 30  # then fall back to SQLite's own busy_timeout, as before
+
+
+class _QueuedWriterConnection(sqlite3.Connection):
+    """A pysqlite connection that gives up the process-wide writer lock when its transaction ends."""
+
+    writer_lock: threading.Lock | None = None
+
+    def _release_writer(self) -> None:
+        lock, self.writer_lock = self.writer_lock, None
+        if lock is not None:
+            lock.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._release_writer()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._release_writer()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._release_writer()
+
+
+def _writer_lock(path: str) -> threading.Lock:
+    with _WRITERS_GUARD:
+        return _WRITERS.setdefault(str(Path(path).resolve()), threading.Lock())
+
+
 def _sqlite_begin(conn: Any) -> None:
     # IMMEDIATE takes the write lock up front; a deferred transaction that later writes can fail
     # with "database is locked" under concurrent submissions instead of waiting its turn.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    raw = conn.connection.dbapi_connection
+    database = conn.engine.url.database
+    if isinstance(raw, _QueuedWriterConnection) and raw.writer_lock is None and database:
+        lock = _writer_lock(database)
+        if lock.acquire(timeout=WRITER_WAIT_SECONDS):
+            raw.writer_lock = lock
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except Exception:
+        raw.rollback()  # releases the writer lock; nothing was begun
+        raise
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -59,7 +113,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+        connect_args: dict[str, Any] = {"check_same_thread": False}
+        if parsed.database and parsed.database != ":memory:":
+            connect_args["factory"] = _QueuedWriterConnection
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.config import get_settings
 from api.db import SessionDep
 from api.followup import FailureLimiter
-from api.limits import BodySizeLimit
+from api.limits import BodySizeLimit, BodyTooLarge, too_large
 from api.routes import audit, auth, followup, intakes, stats
 
 log = logging.getLogger("meldpunt.api")
 REQUIRED_SECRETS = ("service_token", "encryption_key", "receipt_hash_key", "jwt_secret")
 DATABASE_UNAVAILABLE = "The database is not available right now; please try again shortly."
 INTERNAL_ERROR = "Something went wrong on our side; nothing was changed."
+UNREADABLE_BODY = "the request body cannot be read: not UTF-8 JSON, or a broken form"
 
 DESCRIPTION = """
 API of the *Meldpunt integriteitsschendingen en ongewenst gedrag Rijk*.
@@ -46,6 +50,16 @@ def check_secrets() -> None:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     check_secrets()
     yield
+
+
+def allowed_methods(request: Request) -> str | None:
+    """All methods the spec documents for the requested path; None for paths outside it."""
+    for template, operations in request.app.openapi()["paths"].items():
+        parts = re.split(r"(\{[^}]+\})", template)
+        pattern = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
+        if re.fullmatch(pattern, request.url.path):
+            return ", ".join(sorted(method.upper() for method in operations))
+    return None
 
 
 def create_app() -> FastAPI:
@@ -76,6 +90,20 @@ def create_app() -> FastAPI:
         """Liveness and database reachability."""
         session.execute(text("SELECT 1"))
         return {"status": "ok"}
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc.__cause__, BodyTooLarge):  # a streamed body FastAPI was reading
+            return Response(too_large(settings.max_body_bytes), 422, media_type="application/json")
+        if exc.status_code == 400:
+            # FastAPI and Starlette answer 400 only for a body they cannot decode (not UTF-8, a
+            # broken multipart form): a 422 naming the body, like any other bad body.
+            error = {"loc": ["body"], "msg": UNREADABLE_BODY, "type": "body_unreadable"}
+            return JSONResponse(status_code=422, content={"detail": [error]})
+        if exc.status_code == 405 and (allow := allowed_methods(request)):
+            # Starlette's Allow names the methods of one route only; RFC 9110 wants all of the path's.
+            exc = StarletteHTTPException(405, exc.detail, headers={"Allow": allow})
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Self
@@ -10,12 +11,15 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
     StringConstraints,
     model_validator,
 )
+from pydantic.json_schema import JsonDict, SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 from api.crypto import normalise_receipt_code
 from api.vocab import (
@@ -35,26 +39,64 @@ from api.vocab import (
 )
 
 RECEIPT_DIGITS = 25  # 10**25 > 2**83: more than the 80 bits required
-RECEIPT_FORMAT_ERROR = f"a receipt code has exactly {RECEIPT_DIGITS} digits (spaces and dashes allowed)"
+RECEIPT_FORMAT_ERROR = (
+    f"a receipt code has exactly {RECEIPT_DIGITS} digits (at most two spaces or dashes between them)"
+)
 GROUND_REQUIRED = "discrimination_ground is required when category is discriminatie"
 GROUND_NOT_ALLOWED = "discrimination_ground is only allowed when category is discriminatie"
 CONSENT_REQUIRED = "an intake can only be handed over with the reporter's explicit consent"
 CONTACT_NOT_ALLOWED = "contact_details must be empty when contact_preference is anoniem"
 CONTACT_REQUIRED = "contact_details need at least one way to reach the reporter"
+ISO_FORMAT_ERROR = "give dates as YYYY-MM-DD and times as ISO 8601 (YYYY-MM-DDThh:mm:ss+hh:mm)"
+# 25 digits, as read aloud and typed: grouped by spaces or dashes, at most two in a row. Bounded
+# so that the spec's pattern and maxLength agree with _check_receipt (and schemathesis can fill them).
+RECEIPT_PATTERN = rf"^[ -]{{0,2}}(?:[0-9][ -]{{0,2}}){{{RECEIPT_DIGITS}}}$"
+_RECEIPT = re.compile(RECEIPT_PATTERN)
+_ISO_START = re.compile(r"[0-9]{4}-")
 
 
 def _check_receipt(code: str) -> str:
-    digits = normalise_receipt_code(code)
-    if len(digits) != RECEIPT_DIGITS or any(c not in "0123456789 -" for c in code):
+    if not _RECEIPT.fullmatch(code):
         raise ValueError(RECEIPT_FORMAT_ERROR)
-    return digits
+    return normalise_receipt_code(code)
 
 
-ReceiptCode = Annotated[str, StringConstraints(max_length=64), AfterValidator(_check_receipt)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text1k = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1_000)]
-Text4k = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4_000)]
-Text10k = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
+def _iso_text(value: object) -> object:
+    # pydantic would also read a number ("0", 86400) as Unix time; the spec says ISO 8601 text.
+    if isinstance(value, int | float) or (isinstance(value, str) and not _ISO_START.match(value)):
+        raise ValueError(ISO_FORMAT_ERROR)
+    return value
+
+
+def _json_bool(value: object) -> object:
+    # true or false only, as the spec says: pydantic would also read 0, 1, "yes" and "off".
+    if not isinstance(value, bool):
+        raise PydanticCustomError("bool_parsing", "Input should be true or false")
+    return value
+
+
+ReceiptCode = Annotated[
+    str,
+    StringConstraints(max_length=64),
+    AfterValidator(_check_receipt),
+    Field(json_schema_extra={"pattern": RECEIPT_PATTERN}),
+]
+IsoDate = Annotated[date, BeforeValidator(_iso_text)]
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+JsonBool = Annotated[bool, BeforeValidator(_json_bool)]
+# An address as typed: ASCII local part, @, dotted domain. The spec states exactly this pattern
+# (EmailStr would also refuse names such as .test that `format: email` allows).
+EMAIL_PATTERN = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$"
+Email = Annotated[str, StringConstraints(max_length=254, pattern=EMAIL_PATTERN)]
+# For the spec: texts are stripped before min_length applies, so one character must be non-blank
+# (the whitespace pydantic strips: Unicode White_Space).
+NOT_BLANK = Field(
+    json_schema_extra={"pattern": r"[^\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"}
+)
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NOT_BLANK]
+Text1k = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1_000), NOT_BLANK]
+Text4k = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4_000), NOT_BLANK]
+Text10k = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000), NOT_BLANK]
 
 
 class Strict(BaseModel):
@@ -66,12 +108,24 @@ class TranscriptLine(Strict):
 
     speaker: Speaker
     text: Annotated[str, StringConstraints(max_length=10_000)]
-    at: AwareDatetime
+    at: IsoDateTime
+
+
+def _given(name: str, schema: JsonDict) -> JsonDict:
+    return {"required": [name], "properties": {name: schema}}
 
 
 class ContactDetails(Strict):
+    # The spec says what _not_empty checks: at least one way to reach the reporter.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [_given(n, {"type": "string"}) for n in ("name", "email", "phone", "other")]
+        },
+    )
+
     name: ShortText | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()-]{6,20}$")] | None = None
     other: ShortText | None = None
 
@@ -85,14 +139,33 @@ class ContactDetails(Strict):
 class IntakeCreate(Strict):
     """What the assistant hands over, after the reporter saw a summary and consented."""
 
+    # The spec says what _consistent checks: a ground with discriminatie only, details with contact only.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": {"properties": {"category": {"const": Category.discriminatie.value}}},
+                    "then": _given("discrimination_ground", {"type": "string"}),
+                    "else": {"properties": {"discrimination_ground": {"type": "null"}}},
+                },
+                {
+                    "if": _given("contact_preference", {"const": ContactPreference.contact.value}),
+                    "then": _given("contact_details", {"type": "object"}),
+                    "else": {"properties": {"contact_details": {"type": "null"}}},
+                },
+            ]
+        },
+    )
+
     id: uuid.UUID = Field(description="Generated by the sender; a retry with the same id is idempotent.")
     receipt_code: ReceiptCode = Field(description="Generated by the sender; only a keyed hash is kept.")
-    created_at: AwareDatetime
+    created_at: IsoDateTime
     language: Language
     channel: Channel = Channel.chat
     reporter_role: ReporterRole
     organisation: ShortText
-    under_kcoo: bool | None = Field(
+    under_kcoo: JsonBool | None = Field(
         default=None, description="Whether the organisation falls under the rijksbrede KCOO."
     )
     department: ShortText | None = None
@@ -100,16 +173,16 @@ class IntakeCreate(Strict):
     discrimination_ground: Ground | None = None
     summary: Text1k
     description: Text10k
-    occurred_on: date | None = None
+    occurred_on: IsoDate | None = None
     occurred_period: ShortText | None = None
-    ongoing: bool | None = None
+    ongoing: JsonBool | None = None
     involved_relations: list[Relation] = Field(default_factory=list, max_length=5)
     witnesses: Text4k | None = None
     steps_taken: Text4k | None = None
     desired_route: Route
     contact_preference: ContactPreference = ContactPreference.anoniem
     contact_details: ContactDetails | None = None
-    consent: bool
+    consent: JsonBool = Field(json_schema_extra={"const": True})
     transcript: list[TranscriptLine] = Field(default_factory=list, max_length=1_000)
 
     @model_validator(mode="after")
@@ -211,23 +284,35 @@ class IntakePage(BaseModel):
     page_size: int
 
 
+NOTHING_TO_CHANGE = "nothing to change: give at least one field"
+# null clears routed_to, outcome and notes; these have no empty state.
+NOT_NULLABLE = {"status", "acknowledged", "deadline_extended", "message_to_reporter"}
+
+
 class IntakeUpdate(Strict):
     """Staff changes; every change is kept in the intake's history."""
 
-    status: Status | None = None
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+
+    status: Status | SkipJsonSchema[None] = None
     routed_to: Committee | None = None
     outcome: Outcome | None = None
     notes: Annotated[str, StringConstraints(max_length=10_000)] | None = None
-    acknowledged: bool | None = Field(default=None, description="Mark the ontvangstbevestiging as sent.")
-    deadline_extended: bool | None = Field(
+    acknowledged: JsonBool | SkipJsonSchema[None] = Field(
+        default=None, description="Mark the ontvangstbevestiging as sent."
+    )
+    deadline_extended: JsonBool | SkipJsonSchema[None] = Field(
         default=None, description="KCOO handling extended once by 4 weeks (Awb 9:11)."
     )
-    message_to_reporter: Text4k | None = None
+    message_to_reporter: Text4k | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def _something(self) -> Self:
         if not self.model_fields_set:
-            raise ValueError("nothing to change: give at least one field")
+            raise ValueError(NOTHING_TO_CHANGE)
+        for name in sorted(self.model_fields_set & NOT_NULLABLE):
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
         return self
 
 

@@ -21,7 +21,14 @@ from api.models import Intake, utcnow
 from api.vocab import Category, Committee
 
 PERIOD_FORMAT = "use YYYY, YYYY-H1/H2, YYYY-Q1..Q4 or YYYY-MM"
-_PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$")
+# ASCII digits only; with the range checks below, PERIOD_PATTERN (which leaves out the padding
+# that parse_period strips) describes it for the spec.
+_PERIOD = re.compile(r"([0-9]{4})(?:-(H[12]|Q[1-4]|[0-9]{2}))?")
+# What parse_period accepts, for the OpenAPI spec: years 1900-9998, H1-H2, Q1-Q4 or months 01-12.
+PERIOD_PATTERN = (
+    r"^(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9])"
+    r"(-([Hh][12]|[Qq][1-4]|0[1-9]|1[0-2]))?$"
+)
 
 DIMENSIONS: dict[str, Any] = {
     "category": Intake.category,
@@ -34,9 +41,13 @@ DIMENSIONS: dict[str, Any] = {
 
 
 def committee_expr() -> ColumnElement[str]:
-    """Where staff routed it, else the committee its category goes to."""
+    """Where staff routed it (a vertrouwenspersoon too), else the committee its category goes to.
+
+    Unlike the deadlines, which always follow KCOO or IC Rijk, the figures count an intake routed
+    elsewhere under that route, so the KCOO table holds only what went to the KCOO.
+    """
     return case(
-        (Intake.routed_to.in_([Committee.kcoo.value, Committee.ic_rijk.value]), Intake.routed_to),
+        (Intake.routed_to.is_not(None), Intake.routed_to),
         (Intake.category == Category.misstand.value, Committee.ic_rijk.value),
         else_=Committee.kcoo.value,
     )
@@ -44,7 +55,7 @@ def committee_expr() -> ColumnElement[str]:
 
 def parse_period(text: str) -> tuple[date, date]:
     """'2025-H2' -> (2025-07-01, 2025-12-31); inclusive bounds."""
-    match = _PERIOD.match(text.strip().upper())
+    match = _PERIOD.fullmatch(text.strip().upper())
     if not match:
         raise ValueError(PERIOD_FORMAT)
     year, part = int(match[1]), match[2]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -12,6 +12,7 @@ from api import audit
 from api.db import SessionDep
 from api.intakes import start_of
 from api.models import AuditEntry
+from api.schemas import IsoDate
 from api.security import AdminDep
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -43,7 +44,7 @@ def read_audit(
     staff_email: Annotated[str | None, Query(max_length=254)] = None,
     action: Annotated[str | None, Query(max_length=32)] = None,
     intake_id: uuid.UUID | None = None,
-    since: date | None = None,
+    since: IsoDate | None = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> AuditPage:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
@@ -20,7 +19,7 @@ from api.intakes import (
     update_intake,
 )
 from api.models import utcnow
-from api.schemas import IntakeCreate, IntakeDetail, IntakePage, IntakeReceipt, IntakeUpdate
+from api.schemas import IntakeCreate, IntakeDetail, IntakePage, IntakeReceipt, IntakeUpdate, IsoDate
 from api.security import StaffDep, require_service
 from api.vocab import Category, Committee, Ground, Route, Status
 
@@ -69,8 +68,8 @@ def list_(
     route: Route | None = None,
     routed_to: Committee | None = None,
     overdue: bool | None = None,
-    received_from: date | None = None,
-    received_to: date | None = None,
+    received_from: IsoDate | None = None,
+    received_to: IsoDate | None = None,
     sort: Literal[tuple(LIST_SORTS)] = "received_at",  # type: ignore[valid-type]
     order: Literal["asc", "desc"] = "desc",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,

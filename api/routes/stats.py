@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response
@@ -8,8 +7,9 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from api import audit
 from api.config import get_settings
 from api.db import SessionDep
+from api.schemas import IsoDate
 from api.security import StaffDep
-from api.stats import Figures, StatsQuery, figures, parse_period, to_csv
+from api.stats import PERIOD_PATTERN, Figures, StatsQuery, figures, parse_period, to_csv
 from api.vocab import Committee
 
 router = APIRouter(prefix="/stats", tags=["figures"])
@@ -31,10 +31,15 @@ def get_figures(
     session: SessionDep,
     staff: StaffDep,
     period: Annotated[
-        str | None, Query(max_length=10, description="2025, 2025-H2, 2025-Q3 or 2025-07")
+        str | None,
+        Query(
+            max_length=10,
+            description="2025, 2025-H2, 2025-Q3 or 2025-07",
+            json_schema_extra={"pattern": PERIOD_PATTERN},
+        ),
     ] = None,
-    received_from: date | None = None,
-    received_to: date | None = None,
+    received_from: IsoDate | None = None,
+    received_to: IsoDate | None = None,
     committee: Committee | None = None,
     organisation: Annotated[str | None, Query(max_length=200)] = None,
     export: Annotated[
