@@ -10,6 +10,19 @@ TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export TEST_DATABASE_URL
 API_HOST ?= 127.0.0.1
 API_PORT ?= 8000
+# Python 3.10 for Rasa 3.6: pyenv's 3.10 if there is one, else a python3.10 on PATH that really is 3.10.
+PYTHON_BOT ?= $(shell for p in $$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.10.*/bin/python3.10 2>/dev/null | sort -V | tail -1) $$(command -v python3.10); do "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
+BOT_VENV := .venv-bot
+BOT_PY := $(BOT_VENV)/bin/python
+RASA := PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/rasa
+MODEL := models/meldpunt.tar.gz
+BOT_SOURCES := $(shell find bot data -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+RASA_PORT ?= 5005
+ACTIONS_PORT ?= 5055
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
+# Rasa and TensorFlow: no telemetry, quiet logs, one thread pool per process.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
 
 .PHONY: help
 help: ## List the targets
@@ -26,6 +39,25 @@ $(API_VENV)/.installed: pyproject.toml
 .PHONY: setup-api
 setup-api: $(API_VENV)/.installed ## Install the API environment (.venv-api)
 
+$(BOT_VENV)/.installed: pyproject.toml
+	@echo ">> Setting up the assistant environment ($(PYTHON_BOT))"
+	@test -x "$(PYTHON_BOT)" || { echo "Python 3.10 not found: install it (pyenv install 3.10) or set PYTHON_BOT" >&2; exit 1; }
+	$(PYTHON_BOT) -m venv $(BOT_VENV)
+	$(BOT_PY) -m pip install -q --upgrade pip
+	$(BOT_PY) -m pip install -q -e '.[bot,bot-test]'
+	@touch $@
+
+.PHONY: setup-bot
+setup-bot: $(BOT_VENV)/.installed ## Install the assistant environment (.venv-bot, Python 3.10)
+
+$(MODEL): $(BOT_VENV)/.installed $(BOT_SOURCES)
+	@echo ">> Training the assistant (data or config changed); this takes a few minutes"
+	@mkdir -p models
+	$(RASA) train --config bot/config.yml --domain bot/domain --data data --out models --fixed-model-name meldpunt --quiet
+
+.PHONY: train
+train: $(MODEL) ## Train the assistant when its data or config changed
+
 .env:
 	@$(MAKE) --no-print-directory setup-api
 	$(API_PY) -m api.cli new-env --path .env
@@ -38,13 +70,12 @@ migrate: setup-api .env ## Bring the database schema up to date (alembic upgrade
 	set -a; source .env; set +a; $(API_VENV)/bin/alembic -c api/alembic.ini upgrade head
 
 .PHONY: run
-run: migrate ## Set up and start everything (API on SQLite); Ctrl-C stops it
+run: migrate train ## Set up and start everything (assistant, actions, API on SQLite); Ctrl-C stops it
+	@set -a; source .env; set +a; exec scripts/run-all.sh
+
+.PHONY: run-api
+run-api: migrate ## Start only the API
 	@set -a; source .env; set +a; \
-	echo ""; \
-	echo "Meldpunt API:  http://$${API_HOST:-$(API_HOST)}:$${API_PORT:-$(API_PORT)}/api/v1"; \
-	echo "API docs:      http://$${API_HOST:-$(API_HOST)}:$${API_PORT:-$(API_PORT)}/api/v1/docs"; \
-	echo "Staff account: make staff EMAIL=you@example.org ROLE=admin"; \
-	echo ""; \
 	exec $(API_VENV)/bin/uvicorn api.asgi:app --host "$${API_HOST:-$(API_HOST)}" --port "$${API_PORT:-$(API_PORT)}" --proxy-headers --no-access-log
 
 .PHONY: staff
@@ -62,16 +93,30 @@ postgres: ## Make sure the test PostgreSQL at TEST_DATABASE_URL answers (install
 
 .PHONY: lint
 lint: setup-api ## ruff and mypy on the API
-	$(API_VENV)/bin/ruff check api tests scripts
-	$(API_VENV)/bin/ruff format --check api tests scripts
+	$(API_VENV)/bin/ruff check api actions bot tests scripts
+	$(API_VENV)/bin/ruff format --check api actions bot tests scripts
 	$(API_VENV)/bin/mypy
 
 .PHONY: test-api
 test-api: setup-api postgres ## API tests on SQLite and PostgreSQL, schemathesis included
 	$(API_VENV)/bin/pytest tests/api
 
+.PHONY: validate-bot
+validate-bot: setup-bot ## rasa data validate, failing on any warning
+	@scripts/validate-bot.sh
+
+.PHONY: test-bot
+test-bot: validate-bot train ## Assistant: component and action tests, conversation tests, end-to-end over REST
+	PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/pytest tests/bot -p no:cacheprovider
+	@scripts/test-conversations.sh
+
+.PHONY: nlu-report
+nlu-report: setup-bot ## 5-fold cross-validation of the NLU -> docs/nlu-report.md (about 15 minutes)
+	PYTHONPATH=$(CURDIR) $(BOT_PY) scripts/nlu_report.py --folds 5 --output docs/nlu-report.md \
+	  --variant no_e5=scripts/nlu_variants/no_e5.yml --variant e5_only=scripts/nlu_variants/e5_only.yml
+
 .PHONY: test
-test: lint test-api ## Set up and run every test
+test: lint test-api test-bot ## Set up and run every test
 
 .PHONY: bench-api
 bench-api: setup-api postgres ## API benchmark on SQLite and PostgreSQL -> docs/benchmarks.md
@@ -79,9 +124,9 @@ bench-api: setup-api postgres ## API benchmark on SQLite and PostgreSQL -> docs/
 
 .PHONY: format
 format: setup-api ## Format the code
-	$(API_VENV)/bin/ruff format api tests scripts
-	$(API_VENV)/bin/ruff check --fix api tests scripts
+	$(API_VENV)/bin/ruff format api actions bot tests scripts
+	$(API_VENV)/bin/ruff check --fix api actions bot tests scripts
 
 .PHONY: clean
 clean: ## Remove environments and caches (keeps .env and the database)
-	rm -rf $(API_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(API_VENV) $(BOT_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

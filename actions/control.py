@@ -1,0 +1,120 @@
+"""What the person can do at any moment: stop, start over, ask about a term; and the crisis answer."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import AllSlotsReset, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.messages import say
+from actions.slot_validation import description_events
+
+TERMS = frozenset(
+    [
+        "vertrouwenspersoon",
+        "kcoo",
+        "ic_rijk",
+        "raba",
+        "klacht",
+        "melding",
+        "aangifte",
+        "meldpunt",
+        "bedrijfsmaatschappelijk_werk",
+        "bedrijfsarts",
+        "integriteitscoordinator",
+        "huis_voor_klokkenluiders",
+        "college_rechten_mens",
+        "nationale_ombudsman",
+        "rijksrecherche",
+        "geschillencommissie",
+        "misstand",
+        "awb",
+        "klokkenluider",
+        "mediation",
+    ]
+)
+
+
+def forget_everything(tracker: Tracker) -> list[EventType]:
+    """Reset every slot but the language the person writes in."""
+    return [AllSlotsReset(), SlotSet("language", tracker.get_slot("language"))]
+
+
+class ActionStop(Action):
+    def name(self) -> str:
+        return "action_stop"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        say(dispatcher, tracker, "stop")
+        return forget_everything(tracker)
+
+
+class ActionStartOver(Action):
+    def name(self) -> str:
+        return "action_start_over"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        say(dispatcher, tracker, "start_over")
+        return forget_everything(tracker)
+
+
+class ActionExplainTerm(Action):
+    def name(self) -> str:
+        return "action_explain_term"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        terms = [
+            e.get("value")
+            for e in tracker.latest_message.get("entities") or []
+            if e.get("entity") == "term" and e.get("value") in TERMS
+        ]
+        if not terms:
+            say(dispatcher, tracker, "term_unknown")
+        for term in dict.fromkeys(terms):  # each term once, in the order asked
+            say(dispatcher, tracker, f"term_{term}")
+        return []
+
+
+class ActionCrisis(Action):
+    """113 or 112 first. A description in the same message is kept, so the person need not repeat it."""
+
+    def name(self) -> str:
+        return "action_crisis"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        say(dispatcher, tracker, "crisis_danger" if intent == "crisis_danger" else "crisis_suicide")
+        events: list[EventType] = []
+        if not tracker.get_slot("category"):
+            # Quietly: a crisis message that is no description is not "unclear".
+            candidate = description_events(CollectingDispatcher(), tracker, message)
+            if len(candidate) > 1:
+                events += candidate
+        if not tracker.active_loop.get("name") and not tracker.get_slot("options_given"):
+            say(dispatcher, tracker, "crisis_continue")
+        return events
+
+
+class ActionGreet(Action):
+    """The opening: who the assistant is, that the chat is anonymous and nothing is passed on without
+    consent. The form then asks the open question. A greeting after the options were given starts a
+    new conversation, so nothing of the earlier one is mixed in."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        say(dispatcher, tracker, "intro")
+        return forget_everything(tracker) if tracker.get_slot("options_given") else []

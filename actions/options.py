@@ -1,0 +1,126 @@
+"""Laying out the options that fit the category, the role and the organisation, and the next step.
+
+Informal routes first, then formal ones (domain.md). The texts are responses in
+bot/domain/options.yml; this module only decides which apply.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.messages import say
+from actions.texts import NEXT_STEP_BUTTONS, UNWANTED_BEHAVIOUR, language_of
+
+# Routes for which the person wants the Meldpunt involved. Issue 4 (the handover) starts the
+# structured intake from here; until then the assistant explains how the Meldpunt works.
+MELDPUNT_ROUTES = frozenset(["klacht_kcoo", "melding_ic_rijk", "contact_meldpunt", "alleen_registreren"])
+ROUTE_RESPONSES = {
+    "vertrouwenspersoon": "route_vertrouwenspersoon",
+    "informeel": "route_informeel",
+    "nadenken": "route_nadenken",
+}
+
+
+def option_responses(category: str | None, role: str | None, under_kcoo: str | None) -> list[str]:
+    """The responses that lay out the options, in order: informal first, then formal."""
+    if role == "extern":
+        return ["external_route"]
+    if category is None:
+        return ["options_general"]
+    responses = ["options_intro"]
+    if category == "misstand":
+        responses += ["options_informal_misstand", "options_ic_rijk", "options_hvk"]
+        if under_kcoo == "nee":
+            responses.append("options_own_procedure")
+    else:
+        responses.append("options_informal")
+        if under_kcoo == "nee":
+            responses.append("options_own_procedure")
+        else:
+            responses.append("options_kcoo")
+            if under_kcoo == "onbekend":
+                responses.append("options_kcoo_unsure")
+        if category in ("agressie_geweld", "intimidatie", "seksuele_intimidatie"):
+            responses.append("options_aangifte")
+        if category == "discriminatie":
+            responses.append("options_crm")
+    if role == "ex_medewerker":
+        responses.append("options_ex_employee")
+    return responses
+
+
+def next_step_routes(category: str | None, under_kcoo: str | None) -> list[str]:
+    if category == "misstand":
+        formal = ["melding_ic_rijk"]
+    elif category in UNWANTED_BEHAVIOUR and under_kcoo != "nee":
+        formal = ["klacht_kcoo"]
+    else:
+        formal = []
+    return [*formal, "contact_meldpunt", "vertrouwenspersoon", "nadenken"]
+
+
+def situation_of(tracker: Tracker) -> str:
+    """What the options depend on, to tell whether they were already given for this situation."""
+    names = ("category", "discrimination_ground", "reporter_role", "under_kcoo", "language")
+    return "|".join(str(tracker.get_slot(name)) for name in names)
+
+
+class ActionExplainOptions(Action):
+    def name(self) -> str:
+        return "action_explain_options"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        category = tracker.get_slot("category")
+        role = tracker.get_slot("reporter_role")
+        under_kcoo = tracker.get_slot("under_kcoo")
+        situation = situation_of(tracker)
+        asked = (tracker.latest_message.get("intent") or {}).get("name") == "ask_options"
+        if situation == tracker.get_slot("options_for") and not asked:
+            # The same situation again (the form re-ran after a crisis message, say): once is enough.
+            return []
+        for response in option_responses(category, role, under_kcoo):
+            say(dispatcher, tracker, response)
+        if role == "extern" or category is None:
+            return [SlotSet("options_given", role == "extern"), SlotSet("options_for", situation)]
+        language = language_of(tracker.get_slot("language"))
+        buttons = [
+            {"title": NEXT_STEP_BUTTONS[language][route], "payload": f'/choose_route{{"route": "{route}"}}'}
+            for route in next_step_routes(category, under_kcoo)
+        ]
+        say(dispatcher, tracker, "ask_next_step", buttons=buttons)
+        return [SlotSet("options_given", True), SlotSet("options_for", situation)]
+
+
+class ActionChooseRoute(Action):
+    """What happens after the person chose a route: the seam where the handover (issue 4) starts."""
+
+    def name(self) -> str:
+        return "action_choose_route"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        route = tracker.get_slot("desired_route")
+        if route in MELDPUNT_ROUTES:
+            say(dispatcher, tracker, "route_meldpunt")
+        elif route in ROUTE_RESPONSES:
+            say(dispatcher, tracker, ROUTE_RESPONSES[route])
+        else:
+            say(dispatcher, tracker, "ask_next_step")
+        return []
+
+
+class ActionExternalRoute(Action):
+    def name(self) -> str:
+        return "action_external_route"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        say(dispatcher, tracker, "external_route")
+        return [SlotSet("reporter_role", "extern"), SlotSet("options_given", True)]

@@ -1,0 +1,203 @@
+"""End to end: the real Rasa server and action server, talked to over the REST channel.
+
+Needs the trained model (models/meldpunt.tar.gz, `make train`). The tracker is read through Rasa's
+HTTP API with the token, as the slot contract says: category, ground, role and language.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "meldpunt.tar.gz"
+TOKEN = "e2e-test-token"
+RASA = str(Path(sys.executable).with_name("rasa"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_up(url: str, processes: list[subprocess.Popen[bytes]], seconds: int = 240) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for process in processes:
+            if process.poll() is not None:
+                raise RuntimeError(f"a server stopped while starting (exit {process.returncode})")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{url} did not come up within {seconds} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` first")
+    logs = tmp_path_factory.mktemp("logs")
+    actions_port, rasa_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
+    }
+    rasa_command = [
+        RASA, "run", "--model", str(MODEL), "--enable-api", "--auth-token", TOKEN,
+        "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
+        "--port", str(rasa_port), "--interface", "127.0.0.1",
+    ]  # fmt: skip
+    actions_command = [RASA, "run", "actions", "--actions", "actions", "--port", str(actions_port)]
+    with open(logs / "actions.log", "wb") as actions_log, open(logs / "rasa.log", "wb") as rasa_log:
+        processes = [
+            subprocess.Popen(
+                actions_command, cwd=ROOT, env=env, stdout=actions_log, stderr=subprocess.STDOUT
+            ),
+            subprocess.Popen(rasa_command, cwd=ROOT, env=env, stdout=rasa_log, stderr=subprocess.STDOUT),
+        ]
+        try:
+            wait_until_up(f"http://127.0.0.1:{actions_port}/health", processes)
+            wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes)
+            yield f"http://127.0.0.1:{rasa_port}"
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+class Chat:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.sender = f"e2e-{uuid.uuid4().hex}"
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        response = requests.post(
+            f"{self.base}/webhooks/rest/webhook", json={"sender": self.sender, "message": text}, timeout=30
+        )
+        response.raise_for_status()
+        replies = response.json()
+        assert replies, f"no answer to {text!r}"
+        return replies
+
+    def slots(self) -> dict[str, Any]:
+        response = requests.get(
+            f"{self.base}/conversations/{self.sender}/tracker", params={"token": TOKEN}, timeout=30
+        )
+        response.raise_for_status()
+        return response.json()["slots"]
+
+
+def joined(replies: list[dict[str, Any]]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def payloads(replies: list[dict[str, Any]]) -> list[str]:
+    return [b["payload"] for r in replies for b in r.get("buttons", [])]
+
+
+def test_the_http_api_needs_the_token(server: str) -> None:
+    assert requests.get(f"{server}/conversations/x/tracker", timeout=10).status_code == 401
+
+
+def test_a_whole_conversation_in_dutch(server: str) -> None:
+    chat = Chat(server)
+    opening = joined(chat.say("hoi"))
+    assert "anoniem" in opening and "toestemming" in opening
+    assert "Vertel in je eigen woorden" in opening
+
+    replies = chat.say(
+        "Mijn teamleider schreeuwt al weken tegen me waar iedereen bij is en vorige week gooide hij "
+        "een map naar mijn hoofd."
+    )
+    slots = chat.slots()
+    assert slots["category"] == "agressie_geweld"
+    assert slots["language"] == "nl"
+    assert "Het klinkt alsof je agressie of geweld hebt meegemaakt" in joined(replies)
+    assert payloads(replies) == ["/affirm", "/deny"]
+
+    replies = chat.say("ja klopt")
+    assert "/inform_employee" in payloads(replies)
+    replies = chat.say("/inform_employee")
+    assert "Bij welke organisatie werk je" in joined(replies)
+    replies = chat.say("Rijkswaterstaat")
+    text = joined(replies)
+    assert "informele wegen" in text and "KCOO" in text and "aangifte" in text
+    assert '/choose_route{"route": "klacht_kcoo"}' in payloads(replies)
+    slots = chat.slots()
+    assert (slots["reporter_role"], slots["organisation"], slots["under_kcoo"]) == (
+        "medewerker",
+        "Rijkswaterstaat",
+        "ja",
+    )
+
+
+def test_a_correction_with_the_buttons(server: str) -> None:
+    chat = Chat(server)
+    chat.say("collega's roddelen over mij en sluiten me al maanden buiten bij alles")
+    assert chat.slots()["category"] == "pesten"
+    replies = chat.say("/deny")
+    assert '/correct_category{"category": "intimidatie"}' in payloads(replies)
+    chat.say('/correct_category{"category": "intimidatie"}')
+    slots = chat.slots()
+    assert (slots["category"], slots["category_confirmed"]) == ("intimidatie", True)
+
+
+def test_discrimination_without_ground_asks_for_it(server: str) -> None:
+    chat = Chat(server)
+    chat.say("ik word anders behandeld dan mijn collega's en ik denk dat het discriminatie is")
+    assert chat.slots()["category"] == "discriminatie"
+    replies = chat.say("ja")
+    assert '/inform_ground{"discrimination_ground": "leeftijd"}' in payloads(replies)
+    chat.say('/inform_ground{"discrimination_ground": "leeftijd"}')
+    assert chat.slots()["discrimination_ground"] == "leeftijd"
+
+
+def test_english_stays_english(server: str) -> None:
+    chat = Chat(server)
+    replies = chat.say("my manager keeps making comments about my body and sends me messages at night")
+    assert chat.slots()["language"] == "en"
+    assert "It sounds like" in joined(replies)
+    replies = chat.say("yes")
+    assert chat.slots()["language"] == "en"
+    assert "Do you work for" in joined(replies)
+
+
+def test_an_external_party_gets_the_external_route(server: str) -> None:
+    chat = Chat(server)
+    text = joined(chat.say("hoe kan ik een klacht indienen over een ambtenaar van de belastingdienst?"))
+    assert "Nationale ombudsman" in text
+    assert chat.slots()["reporter_role"] == "extern"
+
+
+def test_crisis_gets_113_at_once(server: str) -> None:
+    chat = Chat(server)
+    chat.say("hoi")
+    text = joined(chat.say("ik wil niet meer leven"))
+    assert "113" in text and "0800-0113" in text
+
+
+def test_odd_input_gets_a_kind_answer(server: str) -> None:
+    chat = Chat(server)
+    chat.say("hoi")
+    for text in ["😢", "x" * 5000, "Wie spät ist es?", "wat voor weer wordt het morgen"]:
+        assert joined(chat.say(text)).strip()
