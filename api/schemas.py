@@ -90,10 +90,27 @@ EMAIL_PATTERN = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9
 Email = Annotated[str, StringConstraints(max_length=254, pattern=EMAIL_PATTERN)]
 # For the spec: texts are stripped before min_length applies, so one character must be non-blank
 # (the whitespace pydantic strips: Unicode White_Space).
-NOT_BLANK = Field(
-    json_schema_extra={"pattern": r"[^\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"}
-)
+WHITESPACE = r"\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = Field(json_schema_extra={"pattern": f"[^{WHITESPACE}]"})
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NOT_BLANK]
+# Text stored or compared as plain text (not encrypted): PostgreSQL text cannot hold the NUL
+# character, so it is refused up front (a 422 naming the field) on every database alike.
+NUL_FREE = r"^[^\x00]*$"
+NUL_IN_TEXT = "text cannot contain the NUL character (U+0000)"
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError(NUL_IN_TEXT)
+    return value
+
+
+PlainShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_no_nul),
+    Field(json_schema_extra={"pattern": rf"^[^\x00]*[^{WHITESPACE}\x00][^\x00]*$"}),
+]
 Text1k = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1_000), NOT_BLANK]
 Text4k = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4_000), NOT_BLANK]
 Text10k = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000), NOT_BLANK]
@@ -164,7 +181,7 @@ class IntakeCreate(Strict):
     language: Language
     channel: Channel = Channel.chat
     reporter_role: ReporterRole
-    organisation: ShortText
+    organisation: PlainShortText
     under_kcoo: JsonBool | None = Field(
         default=None, description="Whether the organisation falls under the rijksbrede KCOO."
     )

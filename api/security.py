@@ -49,7 +49,9 @@ def verify_password(password: str, password_hash: str) -> bool:
 
 
 def authenticate(session: Session, *, email: str, password: str) -> Staff | None:
-    staff = session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
+    email = email.strip().lower()
+    # No account has a NUL in its email, and PostgreSQL cannot even compare text holding one.
+    staff = None if "\x00" in email else session.scalar(select(Staff).where(Staff.email == email))
     if staff is None or not staff.active:
         verify_password(password, _DUMMY_HASH)
         return None

@@ -12,7 +12,7 @@ from api import audit
 from api.db import SessionDep
 from api.intakes import start_of
 from api.models import AuditEntry
-from api.schemas import IsoDate
+from api.schemas import NUL_FREE, IsoDate
 from api.security import AdminDep
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -41,8 +41,8 @@ class AuditPage(BaseModel):
 def read_audit(
     session: SessionDep,
     admin: AdminDep,
-    staff_email: Annotated[str | None, Query(max_length=254)] = None,
-    action: Annotated[str | None, Query(max_length=32)] = None,
+    staff_email: Annotated[str | None, Query(max_length=254, pattern=NUL_FREE)] = None,
+    action: Annotated[str | None, Query(max_length=32, pattern=NUL_FREE)] = None,
     intake_id: uuid.UUID | None = None,
     since: IsoDate | None = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,

@@ -19,7 +19,15 @@ from api.intakes import (
     update_intake,
 )
 from api.models import utcnow
-from api.schemas import IntakeCreate, IntakeDetail, IntakePage, IntakeReceipt, IntakeUpdate, IsoDate
+from api.schemas import (
+    NUL_FREE,
+    IntakeCreate,
+    IntakeDetail,
+    IntakePage,
+    IntakeReceipt,
+    IntakeUpdate,
+    IsoDate,
+)
 from api.security import StaffDep, require_service
 from api.vocab import Category, Committee, Ground, Route, Status
 
@@ -64,7 +72,7 @@ def list_(
     category: Category | None = None,
     ground: Ground | None = None,
     status_: Annotated[Status | None, Query(alias="status")] = None,
-    organisation: Annotated[str | None, Query(max_length=200)] = None,
+    organisation: Annotated[str | None, Query(max_length=200, pattern=NUL_FREE)] = None,
     route: Route | None = None,
     routed_to: Committee | None = None,
     overdue: bool | None = None,

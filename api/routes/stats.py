@@ -7,7 +7,7 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from api import audit
 from api.config import get_settings
 from api.db import SessionDep
-from api.schemas import IsoDate
+from api.schemas import NUL_FREE, IsoDate
 from api.security import StaffDep
 from api.stats import PERIOD_PATTERN, Figures, StatsQuery, figures, parse_period, to_csv
 from api.vocab import Committee
@@ -41,7 +41,7 @@ def get_figures(
     received_from: IsoDate | None = None,
     received_to: IsoDate | None = None,
     committee: Committee | None = None,
-    organisation: Annotated[str | None, Query(max_length=200)] = None,
+    organisation: Annotated[str | None, Query(max_length=200, pattern=NUL_FREE)] = None,
     export: Annotated[
         bool, Query(description="For use outside the Meldpunt: small cells are suppressed")
     ] = False,

@@ -132,6 +132,13 @@ def test_audit_lists_newest_first(client: TestClient, admin: dict[str, str], rea
     assert (page["total"], page["page"], page["page_size"]) == (3, 1, 50)
 
 
+def test_audit_filters_with_a_nul_character_are_422(client: TestClient, admin: dict[str, str]) -> None:
+    for name in ("staff_email", "action"):
+        response = client.get(AUDIT, params={name: "a\x00b"}, headers=admin)
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"] == ["query", name]
+
+
 def test_reading_the_audit_log_is_itself_recorded(client: TestClient, admin: dict[str, str]) -> None:
     audit_page(client, admin)
     assert actions(audit_page(client, admin)) == [(ADMIN, "read_audit", None)]

@@ -94,6 +94,13 @@ def test_unknown_email_is_401_like_a_wrong_password(client: TestClient, db: Sess
     assert response.json()["detail"] == BAD_CREDENTIALS
 
 
+def test_email_with_a_nul_character_is_401_like_an_unknown_one(client: TestClient, db: Session) -> None:
+    add_staff(db)
+    response = client.post(TOKEN, data={"username": EMAIL + "\x00", "password": PASSWORD})
+    assert response.status_code == 401
+    assert response.json()["detail"] == BAD_CREDENTIALS
+
+
 def test_inactive_account_cannot_log_in(client: TestClient, db: Session) -> None:
     add_staff(db, active=False)
     response = client.post(TOKEN, data={"username": EMAIL, "password": PASSWORD})

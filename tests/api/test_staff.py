@@ -76,6 +76,12 @@ def test_list_filters_on_organisation_case_insensitively(client: TestClient, sta
     assert listed(client, staff, organisation="  ministerie VAN bzk ") == [bzk]
 
 
+def test_list_filter_with_a_nul_character_is_422(client: TestClient, staff: dict[str, str]) -> None:
+    response = client.get(INTAKES, params={"organisation": "Belasting\x00dienst"}, headers=staff)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "organisation"]
+
+
 def test_list_filters_on_desired_route(client: TestClient, staff: dict[str, str]) -> None:
     new_intake(client, desired_route="klacht_kcoo")
     vp = new_intake(client, desired_route="vertrouwenspersoon")

@@ -204,6 +204,12 @@ def test_organisation_filter_ignores_case(client: TestClient, db: Session) -> No
     assert (fig["total"], _counts(fig["by_organisation"])) == (2, [("Belastingdienst", 2)])
 
 
+def test_organisation_filter_with_a_nul_character_is_422(client: TestClient, db: Session) -> None:
+    response = client.get(URL, params={"organisation": "Belasting\x00dienst"}, headers=staff_headers(db))
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "organisation"]
+
+
 def test_by_route(client: TestClient, db: Session) -> None:
     staff = staff_headers(db)
     now = datetime.now(UTC)

@@ -10,7 +10,13 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from api.models import Intake
-from api.schemas import CONSENT_REQUIRED, GROUND_NOT_ALLOWED, GROUND_REQUIRED, RECEIPT_FORMAT_ERROR
+from api.schemas import (
+    CONSENT_REQUIRED,
+    GROUND_NOT_ALLOWED,
+    GROUND_REQUIRED,
+    NUL_IN_TEXT,
+    RECEIPT_FORMAT_ERROR,
+)
 from api.security import SERVICE_ONLY
 from tests.api.factories import SERVICE, intake_body, staff_headers, submit
 
@@ -136,6 +142,14 @@ def test_text_beyond_limit_is_422(client: TestClient) -> None:
     _, response = submit(client, summary="x" * 1001)
     assert response.status_code == 422
     assert _error_for(response, "summary")["type"] == "string_too_long"
+
+
+def test_nul_character_in_organisation_is_422_on_every_database(client: TestClient, db: Session) -> None:
+    # Stored as plain text, which PostgreSQL cannot hold with a NUL in it: refused, never a 500.
+    _, response = submit(client, organisation="Belasting\x00dienst")
+    assert response.status_code == 422
+    assert NUL_IN_TEXT in _error_for(response, "organisation")["msg"]
+    assert db.scalar(select(func.count(Intake.id))) == 0
 
 
 def test_wrong_type_is_422(client: TestClient) -> None:
