@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -55,6 +56,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 _WRITERS: dict[str, threading.Lock] = {}
 _WRITERS_GUARD = threading.Lock()
 WRITER_WAIT_SECONDS = 30  # then fall back to SQLite's own busy_timeout, as before
+SQLITE_POOL_SIZE = 40
 
 
 class _QueuedWriterConnection(sqlite3.Connection):
@@ -91,20 +93,23 @@ def _writer_lock(path: str) -> threading.Lock:
         return _WRITERS.setdefault(str(Path(path).resolve()), threading.Lock())
 
 
-def _sqlite_begin(conn: Any) -> None:
-    # IMMEDIATE takes the write lock up front; a deferred transaction that later writes can fail
-    # with "database is locked" under concurrent submissions instead of waiting its turn.
-    raw = conn.connection.dbapi_connection
-    database = conn.engine.url.database
-    if isinstance(raw, _QueuedWriterConnection) and raw.writer_lock is None and database:
-        lock = _writer_lock(database)
-        if lock.acquire(timeout=WRITER_WAIT_SECONDS):
+def _sqlite_begin(lock: threading.Lock | None) -> Callable[[Any], None]:
+    """The begin listener of one engine; `lock` is the writer lock of its file (None for :memory:)."""
+
+    def begin(conn: Any) -> None:
+        # IMMEDIATE takes the write lock up front; a deferred transaction that later writes can fail
+        # with "database is locked" under concurrent submissions instead of waiting its turn.
+        raw = conn.connection.dbapi_connection
+        queued = isinstance(raw, _QueuedWriterConnection) and raw.writer_lock is None
+        if lock is not None and queued and lock.acquire(timeout=WRITER_WAIT_SECONDS):
             raw.writer_lock = lock
-    try:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    except Exception:
-        raw.rollback()  # releases the writer lock; nothing was begun
-        raise
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except Exception:
+            raw.rollback()  # releases the writer lock; nothing was begun
+            raise
+
+    return begin
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -114,11 +119,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         connect_args: dict[str, Any] = {"check_same_thread": False}
+        lock = None
         if parsed.database and parsed.database != ":memory:":
             connect_args["factory"] = _QueuedWriterConnection
+            lock = _writer_lock(parsed.database)
+            # Keep a connection for each thread that may hold one (anyio's threadpool has 40): a
+            # pool smaller than the concurrency closes the overflow on every return, and each new
+            # connection costs a connect and its pragmas. SQLite connections are cheap to keep.
+            kwargs = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": 10, **kwargs}
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", _sqlite_begin(lock))
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
 
@@ -133,9 +144,22 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 
-def get_session() -> Iterator[Session]:
-    with get_sessionmaker()() as session:
+async def get_session() -> AsyncIterator[Session]:
+    """A session per request.
+
+    async: opening a session does no I/O (it connects on first use), and after a handler committed,
+    closing it does none either, so neither needs a trip through the threadpool, which a plain
+    generator dependency costs twice per request. A session still inside a transaction (a handler
+    that failed, or only read) is closed in the threadpool, as that rolls back on the database.
+    """
+    session = get_sessionmaker()()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

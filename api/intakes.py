@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, defer, make_transient_to_detached, selectinload
 
 from api.crypto import receipt_hash
 from api.deadlines import apply_deadlines, deadlines_of
@@ -35,12 +35,26 @@ class Conflict(Exception):
     pass
 
 
+INTAKE_COLUMNS = tuple(column.key for column in Intake.__table__.columns)
+# Columns that only staff and retention fill in: explicitly empty, so the stored object has no gaps.
+NOT_SET_ON_RECEIPT: dict[str, Any] = dict.fromkeys(
+    ("routed_to", "outcome", "notes", "acknowledged_at", "closed_at", "anonymised_at")
+)
+INSERT_INTAKE = insert(Intake.__table__)  # type: ignore[arg-type]
+INSERT_EVENT = insert(IntakeEvent.__table__)  # type: ignore[arg-type]
+
+
 def create_intake(session: Session, data: IntakeCreate) -> tuple[Intake, bool]:
-    """Store a new intake; the same id again returns the stored one (created=False)."""
+    """Store a new intake; the same id again returns the stored one (created=False).
+
+    The returned intake belongs to the session, as if it had been loaded.
+
+    A new id is the common case, so the rows go straight in: no SELECT first. A retry with the same
+    id, or a receipt code already taken, fails on the primary key or the unique receipt hash; only
+    then is the stored intake read. The two rows are written with plain INSERTs rather than through
+    the ORM's unit of work, which only sorts and bookkeeps here.
+    """
     code_hash = receipt_hash(data.receipt_code)
-    existing = session.get(Intake, data.id)
-    if existing is not None:
-        return _same_or_conflict(existing, code_hash), False
     now = utcnow()
     fields = data.model_dump(exclude={"receipt_code", "contact_details", "transcript"})
     intake = Intake(
@@ -53,18 +67,26 @@ def create_intake(session: Session, data: IntakeCreate) -> tuple[Intake, bool]:
         contact_details=(
             data.contact_details.model_dump(exclude_none=True) if data.contact_details else None
         ),
-        transcript=[line.model_dump(mode="json") for line in data.transcript],
+        transcript=data.model_dump(mode="json", include={"transcript"})["transcript"],
+        **NOT_SET_ON_RECEIPT,
     )
     if intake.under_kcoo is None:
         intake.under_kcoo = falls_under_kcoo(data.organisation)
     apply_deadlines(intake)
-    intake.events.append(IntakeEvent(at=now, actor="assistant", action="received", changes=None))
-    session.add(intake)
+    row = {name: getattr(intake, name) for name in INTAKE_COLUMNS}
+    received = dict(intake_id=intake.id, at=now, actor="assistant", action="received", changes=None)
     try:
+        session.execute(INSERT_INTAKE, row)
+        session.execute(INSERT_EVENT, received)
+        # What was written is what the object holds: the session takes it as if it had loaded it.
+        make_transient_to_detached(intake)
+        session.add(intake)
         session.commit()
     except IntegrityError:
-        # A concurrent retry with the same id won the race, or the receipt code is taken.
+        # A retry with this id (perhaps a concurrent one that won the race), or the receipt code is taken.
         session.rollback()
+        if intake in session:
+            session.expunge(intake)
         existing = session.get(Intake, data.id)
         if existing is None:
             raise Conflict(RECEIPT_IN_USE) from None

@@ -126,10 +126,14 @@ def current_admin(staff: StaffDep) -> CurrentStaff:
 AdminDep = Annotated[CurrentStaff, Depends(current_admin)]
 
 
-def require_service(
+async def require_service(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(service_scheme)],
 ) -> None:
-    """Only the assistant's service credential; a staff token is authenticated but refused (403)."""
+    """Only the assistant's service credential; a staff token is authenticated but refused (403).
+
+    async, because it never waits on anything: a plain def would cost a trip through the threadpool
+    on every submission.
+    """
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise _unauthorized()
     if is_service_token(credentials.credentials):
