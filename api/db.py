@@ -56,7 +56,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 _WRITERS: dict[str, threading.Lock] = {}
 _WRITERS_GUARD = threading.Lock()
 WRITER_WAIT_SECONDS = 30  # then fall back to SQLite's own busy_timeout, as before
-SQLITE_POOL_SIZE = 40
+# Connections kept per process: one for each thread of anyio's threadpool (40), where all database
+# work runs. A smaller pool closes its overflow connections on every return under concurrency, and
+# each new one costs a connect (a new backend process on PostgreSQL; the pragmas on SQLite). The
+# pool grows only as far as the concurrency actually reached.
+POOL_SIZE = 40
+MAX_OVERFLOW = 10
 
 
 class _QueuedWriterConnection(sqlite3.Connection):
@@ -123,15 +128,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             connect_args["factory"] = _QueuedWriterConnection
             lock = _writer_lock(parsed.database)
-            # Keep a connection for each thread that may hold one (anyio's threadpool has 40): a
-            # pool smaller than the concurrency closes the overflow on every return, and each new
-            # connection costs a connect and its pragmas. SQLite connections are cheap to keep.
-            kwargs = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": 10, **kwargs}
+            kwargs = {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW, **kwargs}
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin(lock))
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+    kwargs = {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW, **kwargs}
+    return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
 @lru_cache
