@@ -122,6 +122,10 @@ test: lint test-api test-bot ## Set up and run every test
 bench-api: setup-api postgres ## API benchmark on SQLite and PostgreSQL -> docs/benchmarks.md
 	$(API_PY) scripts/bench_api.py --output docs/benchmarks.md
 
+.PHONY: bench-bot
+bench-bot: train ## Assistant benchmark: turn latency at 1 and 10 conversations, memory, training time -> docs/benchmarks.md
+	PYTHONPATH=$(CURDIR) $(BOT_PY) scripts/bench_bot.py --output docs/benchmarks.md
+
 .PHONY: format
 format: setup-api ## Format the code
 	$(API_VENV)/bin/ruff format api actions bot tests scripts
