@@ -239,8 +239,9 @@ def api_server(database_url: str, workdir: Path) -> Iterator[tuple[str, int]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MELDPUNT_") and k != "DATABASE_URL"}
     env.update(SECRETS, DATABASE_URL=database_url, PYTHONPATH=str(ROOT), MELDPUNT_LOG_LEVEL="WARNING")
     log_path = workdir / f"uvicorn-{port}.log"
+    # The flags `make run` starts the API with (one process, the default), plus a quieter log level.
     cmd = [sys.executable, "-m", "uvicorn", "api.asgi:app", "--host", "127.0.0.1", "--port", str(port)]
-    cmd += ["--workers", "1", "--no-access-log", "--log-level", "warning"]
+    cmd += ["--proxy-headers", "--no-access-log", "--workers", "1", "--log-level", "warning"]
     with open(log_path, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
