@@ -54,11 +54,11 @@ from api.deadlines import ACKNOWLEDGEMENT, committee_for, decision_due  # noqa: 
 from api.models import Intake, IntakeEvent, Staff  # noqa: E402
 from api.organisations import falls_under_kcoo  # noqa: E402
 from api.security import hash_password  # noqa: E402
+from scripts.benchdoc import write_section  # noqa: E402
 
 get_settings.cache_clear()
 
 DEFAULT_TEST_PG = "postgresql://postgres@127.0.0.1:5432/test"
-START, END = "<!-- bench-api:start -->", "<!-- bench-api:end -->"
 SUBMIT_TARGET_MS = 50.0  # p95 submit at 8 clients
 LIST_TARGET_MS = 50.0  # p95 of every listing request at 100,000 intakes
 CLIENT_LEVELS = (1, 8, 32)
@@ -663,7 +663,6 @@ def render(
     versions = [f"Python {platform.python_version()}", f"SQLite {sqlite3.sqlite_version}"]
     versions += [f"PostgreSQL {r.version}" for r in results if r.name == "PostgreSQL"]
     out = [
-        START,
         "## Meldpunt API",
         "",
         f"Measured {date.today().isoformat()} with `make bench-api` (`scripts/bench_api.py`), "
@@ -732,21 +731,7 @@ def render(
                 f"| `{rd.label}` | {len(rd.latencies)} | {rd.errors} | "
                 f"{percentile(rd.latencies, 0.5):.1f} ms | {percentile(rd.latencies, 0.95):.1f} ms |"
             )
-    out += [END]
     return "\n".join(out)
-
-
-def write_section(path: Path, section: str) -> None:
-    """Replace only our section, so other benchmarks can own the rest of the file."""
-    current = path.read_text() if path.exists() else "# Benchmarks\n"
-    if START in current and END in current:
-        head, rest = current.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        updated = head + section + tail
-    else:
-        updated = current.rstrip("\n") + "\n\n" + section + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(updated)
 
 
 # --- main --------------------------------------------------------------------------------------
@@ -797,7 +782,7 @@ def main() -> int:
             else:
                 parser.error(f"unknown database {backend!r}")
     section = render(results, args, time.perf_counter() - T0, (load_start, os.getloadavg()[0]))
-    write_section(args.output, section)
+    write_section(args.output, "bench-api", section)
     log(f"wrote {args.output}")
     print(section)
     return 0
