@@ -155,6 +155,10 @@ class AskAction(Action):
 class ActionAskDescription(AskAction):
     slot = "description"
 
+    def message_name(self, tracker: Tracker) -> str:
+        # Asked for the options first: the open question says why it comes first.
+        return "ask_description_for_options" if intent_of(tracker) == "ask_options" else "ask_description"
+
 
 class ActionAskDiscriminationGround(AskAction):
     slot = "discrimination_ground"

@@ -38,7 +38,9 @@ def description_events(
     previous = earlier_value(tracker, "description")
     reading = read_message(message)
     if other_language(message) or not reads_as_description(text, message, reading):
-        if not other_language(message):
+        intent = (message.get("intent") or {}).get("name")
+        asked = tracker.get_slot("requested_slot") == "description"
+        if not other_language(message) and (asked or intent in ("nlu_fallback", "unsure")):
             say(dispatcher, tracker, "description_unclear")
         return [SlotSet("description", previous)]
     ground = reading.ground if reading.category == "discriminatie" else None

@@ -9,7 +9,12 @@ from rasa_sdk.events import AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.control import ActionCrisis, ActionExplainTerm, ActionStartOver, ActionStop
-from actions.experience_form import ActionAskCategoryConfirmed, ActionAskOrganisation, ValidateExperienceForm
+from actions.experience_form import (
+    ActionAskCategoryConfirmed,
+    ActionAskDescription,
+    ActionAskOrganisation,
+    ValidateExperienceForm,
+)
 from actions.messages import catalogue, text_of
 from actions.options import ActionChooseRoute, ActionExplainOptions, next_step_routes, option_responses
 from actions.organisations import kcoo_status
@@ -366,3 +371,28 @@ def test_options_are_not_repeated_for_the_same_situation_unless_asked(domain):
     asked = build_tracker(message("wat kan ik doen", "ask_options"), slots=slots)
     _, messages = run(ActionExplainOptions(), asked, domain)
     assert len(messages) == 4
+
+
+def test_saying_where_you_work_first_is_not_called_unclear(domain):
+    latest = message(
+        "ik werk bij de belastingdienst", "inform_organisation", ranking=[("inform_organisation", 0.9)]
+    )
+    tracker = build_tracker(latest, candidates={"description": "ik werk bij de belastingdienst"})
+    events, messages = run(ValidateSlotMappings(), tracker, domain)
+    assert (events, messages) == ([SlotSet("description", None)], [])
+
+
+def test_a_long_first_message_that_asks_for_options_is_read_as_the_story(domain):
+    text = "mijn teamleider zegt steeds dat ik dom ben en eruit vlieg als ik fouten maak, wat kan ik doen?"
+    latest = message(
+        text, "ask_options", confidence=0.5, ranking=[("ask_options", 0.5), ("describe_intimidatie", 0.3)]
+    )
+    tracker = build_tracker(latest, candidates={"description": text})
+    events, _ = run(ValidateSlotMappings(), tracker, domain)
+    assert SlotSet("category", "intimidatie") in events
+
+
+def test_asking_for_the_options_first_explains_why_the_story_comes_first(domain):
+    tracker = build_tracker(message("wat kan ik doen", "ask_options"), form="experience_form")
+    _, messages = run(ActionAskDescription(), tracker, domain)
+    assert texts(messages) == [text_of("ask_description_for_options", "nl")["text"]]
