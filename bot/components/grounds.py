@@ -38,6 +38,25 @@ ENTITY = "discrimination_ground"
 FILE_NAME = "ground_lexicon.json"
 
 
+def build_lexicon(training_data: TrainingData) -> dict[str, str]:
+    """Surface word -> ground, from the entity synonyms whose value is a ground."""
+    lexicon = {
+        surface.lower(): value
+        for surface, value in training_data.entity_synonyms.items()
+        if value in GROUNDS and surface.lower() != value
+    }
+    # The canonical names are words people use too ("leeftijd", "afkomst").
+    lexicon.update({g: g for g in GROUNDS if g != "anders"})
+    lexicon.update({"seksuele gerichtheid": "seksuele_gerichtheid", "burgerlijke staat": "burgerlijke_staat"})
+    return lexicon
+
+
+def ground_vector(text: str, lexicon: dict[str, str], pattern: re.Pattern[str] | None) -> list[float]:
+    """One 0/1 per ground: whether a word for it occurs in the text."""
+    found = {hit["value"] for hit in find_grounds(text, lexicon, pattern)}
+    return [1.0 if ground in found else 0.0 for ground in GROUNDS]
+
+
 def compile_lexicon(lexicon: dict[str, str]) -> re.Pattern[str] | None:
     words = sorted(lexicon, key=len, reverse=True)
     if not words:
@@ -99,16 +118,7 @@ class GroundLexicon(GraphComponent, EntityExtractorMixin):
         return cls(model_storage, resource, lexicon)
 
     def train(self, training_data: TrainingData) -> Resource:
-        lexicon = {
-            surface.lower(): value
-            for surface, value in training_data.entity_synonyms.items()
-            if value in GROUNDS and surface.lower() != value
-        }
-        # The canonical names are words people use too ("leeftijd", "afkomst").
-        lexicon.update({g: g for g in GROUNDS if g != "anders"})
-        lexicon.update(
-            {"seksuele gerichtheid": "seksuele_gerichtheid", "burgerlijke staat": "burgerlijke_staat"}
-        )
+        lexicon = build_lexicon(training_data)
         self.lexicon = lexicon
         self._pattern = compile_lexicon(lexicon)
         with self._storage.write_to(self._resource) as path:
