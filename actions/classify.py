@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from actions.texts import CATEGORIES, GROUNDS
+from bot.vocab import CATEGORIES, GROUNDS
 
 DESCRIBE = "describe_"
 LETTER = re.compile(r"[^\W\d_]", re.UNICODE)

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.classify import joined, other_language, read_message, reads_as_description
 from actions.messages import say
 from actions.organisations import kcoo_status
-from actions.texts import CATEGORIES, GROUNDS
+from bot.vocab import CATEGORIES, GROUNDS
 
 MAX_ORGANISATION_CHARS = 200
 

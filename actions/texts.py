@@ -3,28 +3,9 @@ sentence that names what the assistant heard, in Dutch (B1) and English."""
 
 from __future__ import annotations
 
-CATEGORIES = (
-    "pesten",
-    "intimidatie",
-    "seksuele_intimidatie",
-    "agressie_geweld",
-    "discriminatie",
-    "misstand",
-)
+from bot.vocab import CATEGORIES
+
 UNWANTED_BEHAVIOUR = frozenset(CATEGORIES) - {"misstand"}
-GROUNDS = (
-    "afkomst",
-    "nationaliteit",
-    "godsdienst",
-    "geslacht",
-    "seksuele_gerichtheid",
-    "handicap",
-    "leeftijd",
-    "politieke_gezindheid",
-    "burgerlijke_staat",
-    "arbeidsduur",
-    "anders",
-)
 
 # "Het klinkt alsof je ..." : what the assistant heard, per category.
 HEARD = {

@@ -21,19 +21,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-GROUNDS = (
-    "afkomst",
-    "nationaliteit",
-    "godsdienst",
-    "geslacht",
-    "seksuele_gerichtheid",
-    "handicap",
-    "leeftijd",
-    "politieke_gezindheid",
-    "burgerlijke_staat",
-    "arbeidsduur",
-    "anders",
-)
+from bot.vocab import GROUNDS
+
 ENTITY = "discrimination_ground"
 FILE_NAME = "ground_lexicon.json"
 
