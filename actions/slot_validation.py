@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.classify import joined, other_language, read_message, reads_as_description
 from actions.messages import say
 from actions.organisations import kcoo_status
+from actions.texts import UNKNOWN_ORGANISATION
 from bot.vocab import CATEGORIES, GROUNDS
 
 MAX_ORGANISATION_CHARS = 200
@@ -78,6 +79,8 @@ class ValidateSlotMappings(Action):
             else:
                 events.append(SlotSet("category_confirmed", True))
                 events.append(SlotSet("category_rejected", None))
+                if category != "discriminatie":  # a ground belongs to discriminatie only
+                    events.append(SlotSet("discrimination_ground", None))
         if "discrimination_ground" in candidates and "description" not in candidates:
             ground = candidates["discrimination_ground"]
             keep = ground in GROUNDS and category == "discriminatie"
@@ -96,5 +99,5 @@ def organisation_events(value: Any, message: dict[str, Any]) -> list[EventType]:
     intent = (message.get("intent") or {}).get("name")
     name = str(value or "").strip()[:MAX_ORGANISATION_CHARS]
     if intent in ("unsure", "deny") or not name:
-        return [SlotSet("organisation", "onbekend"), SlotSet("under_kcoo", "onbekend")]
+        return [SlotSet("organisation", UNKNOWN_ORGANISATION), SlotSet("under_kcoo", "onbekend")]
     return [SlotSet("organisation", name), SlotSet("under_kcoo", kcoo_status(name))]

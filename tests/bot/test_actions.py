@@ -121,7 +121,11 @@ def test_a_correction_with_a_button_confirms_the_new_category(domain):
     latest = message('/correct_category{"category": "pesten"}', "correct_category")
     tracker = build_tracker(latest, candidates={"category": "pesten"}, earlier={"category": "intimidatie"})
     events, _ = run(ValidateSlotMappings(), tracker, domain)
-    assert events == [SlotSet("category_confirmed", True), SlotSet("category_rejected", None)]
+    assert events == [
+        SlotSet("category_confirmed", True),
+        SlotSet("category_rejected", None),
+        SlotSet("discrimination_ground", None),
+    ]
 
 
 def test_an_organisation_outside_the_kcoo(domain):
