@@ -1,0 +1,52 @@
+"""The transcript handed over with an intake: who said what, and when. Nothing else.
+
+Built from the tracker's events. The sender id, channel, message ids, intent predictions and any
+metadata stay behind (privacy by design, and the API refuses extra fields). A button press is
+written as the button's title the person saw, not as its payload ("/affirm").
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+MAX_LINES = 1_000  # the API's limit per intake
+MAX_CHARS = 10_000  # the API's limit per line
+CUT = " [...]"
+
+
+def _at(timestamp: Any) -> str:
+    moment = (
+        datetime.fromtimestamp(float(timestamp), tz=timezone.utc)
+        if timestamp
+        else datetime.now(tz=timezone.utc)
+    )
+    return moment.isoformat(timespec="seconds")
+
+
+def _bounded(text: str) -> str:
+    return text if len(text) <= MAX_CHARS else text[: MAX_CHARS - len(CUT)] + CUT
+
+
+def _button_titles(event: dict[str, Any]) -> dict[str, str]:
+    buttons = (event.get("data") or {}).get("buttons") or []
+    return {str(b.get("payload")): str(b.get("title")) for b in buttons if b.get("payload")}
+
+
+def transcript_of(events: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Transcript lines (speaker, text, at) in order; the most recent MAX_LINES when longer."""
+    lines: list[dict[str, str]] = []
+    titles: dict[str, str] = {}
+    for event in events:
+        kind = event.get("event")
+        text = (event.get("text") or "").strip()
+        if kind == "bot":
+            titles = _button_titles(event) or titles
+            if text:
+                lines.append(
+                    {"speaker": "assistant", "text": _bounded(text), "at": _at(event.get("timestamp"))}
+                )
+        elif kind == "user" and text:
+            said = titles.get(text, text)
+            lines.append({"speaker": "reporter", "text": _bounded(said), "at": _at(event.get("timestamp"))})
+    return lines[-MAX_LINES:]
