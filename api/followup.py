@@ -3,15 +3,24 @@
 The limiter lives in memory: it keys on a hash of the client address, which is never stored or
 logged. With several API processes each keeps its own count; the code's 83 bits carry the real
 protection, the limiter only keeps guessing noisy and slow.
+
+Follow-up through the chat comes from the action server's one address, for every reporter at once.
+So the action server, when it sends its service token, may name the conversation in the
+X-Conversation-Key header, and the per-client count keys on that conversation instead (hashed
+like the address, never stored or logged). Without the service token the header is ignored: a
+caller cannot choose its own key to escape the limit. The limit for all clients together binds
+every request alike.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
 from collections import deque
 
+from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -19,10 +28,28 @@ from api.crypto import receipt_hash
 from api.deadlines import deadlines_of
 from api.models import Intake, IntakeEvent, Message, utcnow
 from api.schemas import FollowUpView, MessageRead
+from api.security import is_service_token
 from api.vocab import Category, MessageAuthor, Status
 
 UNKNOWN_CODE = "Deze code kennen we niet. Controleer de cijfers. / We do not know this code."
 TOO_MANY_TRIES = "Te veel pogingen. Probeer het later opnieuw. / Too many attempts, try again later."
+CONVERSATION_KEY_HEADER = "X-Conversation-Key"
+CONVERSATION_KEY_PATTERN = r"[A-Za-z0-9_-]{8,128}"
+_CONVERSATION_KEY = re.compile(CONVERSATION_KEY_PATTERN)
+
+
+def limit_key(host: str | None, authorization: str | None, conversation_key: str | None) -> str:
+    """Whom the per-client limit counts: the conversation the assistant names, else the address.
+
+    The conversation counts only with the assistant's service token and a well-formed key;
+    anything else (no token, a wrong one, a malformed key) falls back to the address, silently:
+    follow-up needs no credential, so a wrong one is no error here.
+    """
+    if conversation_key is not None and _CONVERSATION_KEY.fullmatch(conversation_key):
+        scheme, token = get_authorization_scheme_param(authorization)
+        if scheme.lower() == "bearer" and token and is_service_token(token):
+            return "conversation:" + conversation_key
+    return "address:" + (host or "unknown")
 
 
 class FailureLimiter:

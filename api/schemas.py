@@ -187,7 +187,13 @@ class IntakeCreate(Strict):
     )
     department: ShortText | None = None
     category: Category
-    discrimination_ground: Ground | None = None
+    discrimination_ground: Ground | None = Field(
+        default=None,
+        description=(
+            "Required with category discriminatie, refused with any other: the ground; `anders` for a "
+            "ground not in the list, `onbekend` when the reporter does not know or would rather not say."
+        ),
+    )
     summary: Text1k
     description: Text10k
     occurred_on: IsoDate | None = None

@@ -17,7 +17,12 @@ class Category(StrEnum):
 
 
 class Ground(StrEnum):
-    """Discrimination grounds (Awgb, art. 1 Grondwet, laws on age, disability and working hours)."""
+    """Discrimination grounds (Awgb, art. 1 Grondwet, laws on age, disability and working hours).
+
+    `anders` is a ground the reporter named that is not in the list ("of op welke grond dan ook");
+    `onbekend` means the reporter does not know the ground or would rather not say. Discriminatie
+    always has a ground, possibly `onbekend`.
+    """
 
     afkomst = "afkomst"
     nationaliteit = "nationaliteit"
@@ -29,7 +34,8 @@ class Ground(StrEnum):
     politieke_gezindheid = "politieke_gezindheid"
     burgerlijke_staat = "burgerlijke_staat"
     arbeidsduur = "arbeidsduur"
-    anders = "anders"
+    anders = "anders"  # any other ground
+    onbekend = "onbekend"  # not known or not said: "grond niet genoemd"
 
 
 class ReporterRole(StrEnum):

@@ -63,6 +63,14 @@ def test_list_filters_on_ground(client: TestClient, staff: dict[str, str]) -> No
     assert listed(client, staff, ground="godsdienst") == [godsdienst]
 
 
+def test_list_filters_on_ground_onbekend(client: TestClient, staff: dict[str, str]) -> None:
+    new_intake(client, category="discriminatie", discrimination_ground="anders")
+    onbekend = new_intake(client, category="discriminatie", discrimination_ground="onbekend")
+    assert listed(client, staff, ground="onbekend") == [onbekend]
+    detail = client.get(f"{INTAKES}/{onbekend}", headers=staff).json()
+    assert (detail["category"], detail["discrimination_ground"]) == ("discriminatie", "onbekend")
+
+
 def test_list_filters_on_status(client: TestClient, staff: dict[str, str]) -> None:
     new_intake(client)
     busy = new_intake(client)

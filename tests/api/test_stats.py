@@ -221,6 +221,38 @@ def test_by_route(client: TestClient, db: Session) -> None:
     assert _counts(fig["by_route"]) == [("klacht_kcoo", 2), ("melding_ic_rijk", 1), ("vertrouwenspersoon", 1)]
 
 
+def _grounds_with_onbekend(client: TestClient, db: Session) -> None:
+    now = datetime.now(UTC)
+    for ground, n in (("afkomst", 2), ("anders", 1), ("onbekend", 3)):
+        for _ in range(n):
+            _intake(client, db, now, category="discriminatie", discrimination_ground=ground)
+    _intake(client, db, now, category="pesten")
+
+
+def test_ground_onbekend_is_counted_apart_from_anders(client: TestClient, db: Session) -> None:
+    staff = staff_headers(db)
+    _grounds_with_onbekend(client, db)
+    fig = client.get(URL, headers=staff).json()
+    assert _counts(fig["by_ground"]) == [("afkomst", 2), ("anders", 1), ("onbekend", 3)]
+    assert [(c["key"], c["ground"], c["count"]) for c in fig["by_category_ground"]] == [
+        ("discriminatie", "afkomst", 2),
+        ("discriminatie", "anders", 1),
+        ("discriminatie", "onbekend", 3),
+        ("pesten", None, 1),
+    ]
+    assert _counts(fig["by_category"]) == [("discriminatie", 6), ("pesten", 1)]
+
+
+def test_csv_lists_ground_onbekend(client: TestClient, db: Session) -> None:
+    staff = staff_headers(db)
+    _grounds_with_onbekend(client, db)
+    lines = client.get(URL, params={"format": "csv"}, headers=staff).text.splitlines()
+    assert "category_ground,discriminatie,onbekend,3" in lines
+    assert "ground,onbekend,,3" in lines
+    exported = client.get(URL, params={"format": "csv", "export": "true"}, headers=staff).text
+    assert "category_ground,discriminatie,onbekend,<5" in exported.splitlines()
+
+
 def test_overdue_counts(client: TestClient, db: Session) -> None:
     staff = staff_headers(db)
     now = datetime.now(UTC)

@@ -118,6 +118,32 @@ def test_discriminatie_with_ground_is_stored(client: TestClient, db: Session) ->
     assert db.get(Intake, uuid.UUID(body["id"])).discrimination_ground == "godsdienst"
 
 
+def test_discriminatie_with_ground_onbekend_is_stored(client: TestClient, db: Session) -> None:
+    """The reporter does not know the ground, or would rather not say: `onbekend`, not `anders`."""
+    body, response = submit(client, category="discriminatie", discrimination_ground="onbekend")
+    assert response.status_code == 201, response.text
+    stored = db.get(Intake, uuid.UUID(body["id"]))
+    assert stored is not None and stored.discrimination_ground == "onbekend"
+
+
+def test_discriminatie_with_null_ground_is_422(client: TestClient) -> None:
+    _, response = submit(client, category="discriminatie", discrimination_ground=None)
+    assert response.status_code == 422
+    assert GROUND_REQUIRED in response.json()["detail"][0]["msg"]
+
+
+def test_ground_onbekend_on_other_category_is_422(client: TestClient) -> None:
+    _, response = submit(client, category="pesten", discrimination_ground="onbekend")
+    assert response.status_code == 422
+    assert GROUND_NOT_ALLOWED in response.json()["detail"][0]["msg"]
+
+
+def test_ground_onbekend_comes_after_anders_in_the_spec(client: TestClient) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    grounds = spec["components"]["schemas"]["Ground"]["enum"]
+    assert grounds[-2:] == ["anders", "onbekend"]
+
+
 def test_without_consent_nothing_is_stored(client: TestClient, db: Session) -> None:
     _, response = submit(client, consent=False)
     assert response.status_code == 422
