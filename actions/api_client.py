@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 INTAKES_PATH = "/api/v1/intakes"
 FOLLOW_UP_PATH = "/api/v1/follow-up"
+CONVERSATION_HEADER = "X-Conversation-Key"
 # 408 and 429 say "not now", not "never": tried again like a 5xx.
 RETRY_STATUSES = {408, 429}
 MAX_DETAIL_CHARS = 500
@@ -127,11 +128,14 @@ def follow_up(
     *,
     settings: HandoverSettings,
     client: httpx.Client | None = None,
+    conversation_key: str | None = None,
 ) -> FollowUpResult:
     """Status and messages for a receipt code, adding the person's message when given.
 
-    The code goes in the body only (never in a URL, where logs would keep it), and no service token
-    is sent: follow-up is the reporter's own right, the code is the credential.
+    The code goes in the body only (never in a URL, where logs would keep it). Follow-up is the
+    reporter's own right and the code is the credential; when a `conversation_key` is given (the
+    chat), the service token and the key go along so that the API counts wrong codes per
+    conversation instead of for the action server's one address.
     Raises ValueError when `receipt_code` is not a code (check with normalise_receipt_code first).
     """
     code = normalise_receipt_code(receipt_code)
@@ -140,8 +144,11 @@ def follow_up(
     body: dict[str, Any] = {"receipt_code": code}
     if message:
         body["message"] = message
+    headers: dict[str, str] = {}
+    if conversation_key and settings.service_token:
+        headers = {"Authorization": f"Bearer {settings.service_token}", CONVERSATION_HEADER: conversation_key}
     try:
-        response = _post(settings.api_url + FOLLOW_UP_PATH, body, {}, settings, client)
+        response = _post(settings.api_url + FOLLOW_UP_PATH, body, headers, settings, client)
     except httpx.TransportError as exc:
         logger.warning("Follow-up failed, the API did not answer: %s", type(exc).__name__)
         return FollowUpResult(Outcome.RETRYABLE, None)

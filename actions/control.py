@@ -48,7 +48,8 @@ class ActionStop(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        say(dispatcher, tracker, "stop")
+        # After a handover "nothing was passed on" would be untrue: the intake went with consent.
+        say(dispatcher, tracker, "stop_after_handover" if tracker.get_slot("handed_over") else "stop")
         return forget_everything(tracker)
 
 

@@ -23,8 +23,11 @@ def intent_of(tracker: Tracker) -> str:
     return str((tracker.latest_message.get("intent") or {}).get("name") or "")
 
 
+FORMS = frozenset([FORM, "intake_form"])  # the intake form asks what the experience form did not
+
+
 def requested(tracker: Tracker, slot: str) -> bool:
-    return tracker.active_loop.get("name") == FORM and tracker.get_slot("requested_slot") == slot
+    return tracker.active_loop.get("name") in FORMS and tracker.get_slot("requested_slot") == slot
 
 
 class ValidateExperienceForm(FormValidationAction):

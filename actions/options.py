@@ -14,8 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.messages import say
 from actions.texts import NEXT_STEP_BUTTONS, UNWANTED_BEHAVIOUR, language_of
 
-# Routes for which the person wants the Meldpunt involved. Issue 4 (the handover) starts the
-# structured intake from here; until then the assistant explains how the Meldpunt works.
+# Routes for which the person wants the Meldpunt involved: their buttons start the intake.
 MELDPUNT_ROUTES = frozenset(["klacht_kcoo", "melding_ic_rijk", "contact_meldpunt", "alleen_registreren"])
 ROUTE_RESPONSES = {
     "vertrouwenspersoon": "route_vertrouwenspersoon",
@@ -59,7 +58,12 @@ def next_step_routes(category: str | None, under_kcoo: str | None) -> list[str]:
         formal = ["klacht_kcoo"]
     else:
         formal = []
-    return [*formal, "contact_meldpunt", "vertrouwenspersoon", "nadenken"]
+    return [*formal, "contact_meldpunt", "alleen_registreren", "vertrouwenspersoon", "nadenken"]
+
+
+def route_button(route: str, language: str) -> dict[str, str]:
+    intent = "start_intake" if route in MELDPUNT_ROUTES else "choose_route"
+    return {"title": NEXT_STEP_BUTTONS[language][route], "payload": f'/{intent}{{"route": "{route}"}}'}
 
 
 def situation_of(tracker: Tracker) -> str:
@@ -88,16 +92,13 @@ class ActionExplainOptions(Action):
         if role == "extern" or category is None:
             return [SlotSet("options_given", role == "extern"), SlotSet("options_for", situation)]
         language = language_of(tracker.get_slot("language"))
-        buttons = [
-            {"title": NEXT_STEP_BUTTONS[language][route], "payload": f'/choose_route{{"route": "{route}"}}'}
-            for route in next_step_routes(category, under_kcoo)
-        ]
+        buttons = [route_button(route, language) for route in next_step_routes(category, under_kcoo)]
         say(dispatcher, tracker, "ask_next_step", buttons=buttons)
         return [SlotSet("options_given", True), SlotSet("options_for", situation)]
 
 
 class ActionChooseRoute(Action):
-    """What happens after the person chose a route: the seam where the handover (issue 4) starts."""
+    """What happens after the person chose a route that is not the Meldpunt's (those start the intake)."""
 
     def name(self) -> str:
         return "action_choose_route"
@@ -106,8 +107,9 @@ class ActionChooseRoute(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         route = tracker.get_slot("desired_route")
-        if route in MELDPUNT_ROUTES:
-            say(dispatcher, tracker, "route_meldpunt")
+        if route in MELDPUNT_ROUTES:  # read from words the classifier took for another route
+            language = language_of(tracker.get_slot("language"))
+            say(dispatcher, tracker, "route_meldpunt", buttons=[route_button(str(route), language)])
         elif route in ROUTE_RESPONSES:
             say(dispatcher, tracker, ROUTE_RESPONSES[route])
         else:

@@ -1,40 +1,18 @@
 """Receipt codes: the one thing a person keeps to follow up on an intake.
 
-25 digits from `secrets`, shown as five groups of five: 10**25 > 2**83, so more than the 80 bits
-the issue asks for, and digits only because people read codes aloud and type them on a phone.
-The API accepts exactly this form (and ignores spaces and dashes), see api/schemas.py.
+Made here from `secrets`; recognised in what people type by bot/receipt_code.py, which the NLU
+uses too.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
 
-DIGITS = 25
-GROUP = 5
-# Digits with up to three separators between them ("12345 - 67890"), as people type or paste a
-# code: spaces (also non-breaking), dashes (also the typographic ones a word processor makes), dots.
-_CANDIDATE = re.compile(r"[0-9](?:[\s.\-\u2010-\u2015]{0,3}[0-9])*")
+from bot.receipt_code import DIGITS, grouped, normalise_receipt_code
 
-
-def _grouped(digits: str) -> str:
-    return " ".join(digits[i : i + GROUP] for i in range(0, len(digits), GROUP))
+__all__ = ["DIGITS", "new_receipt_code", "normalise_receipt_code"]
 
 
 def new_receipt_code() -> str:
     """A fresh code such as '04817 55120 93346 71002 58839' (leading zeros are kept)."""
-    return _grouped(f"{secrets.randbelow(10**DIGITS):0{DIGITS}d}")
-
-
-def normalise_receipt_code(text: str) -> str | None:
-    """The code in what a person typed or pasted, in the grouped form; None when there is none.
-
-    The code may stand in a sentence ("mijn code is 12345-..."). A run of digits of another length
-    is not a code (never cut or padded), and two codes in one message are ambiguous: None.
-    """
-    found = []
-    for run in _CANDIDATE.findall(text):
-        digits = re.sub(r"[^0-9]", "", run)
-        if len(digits) == DIGITS:
-            found.append(digits)
-    return _grouped(found[0]) if len(found) == 1 else None
+    return grouped(f"{secrets.randbelow(10**DIGITS):0{DIGITS}d}")

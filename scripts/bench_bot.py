@@ -117,7 +117,15 @@ def servers(model: Path, logs: Path) -> Iterator[tuple[str, int]]:
         RASA, "run", "--model", str(model), "--endpoints", "bot/endpoints.yml",
         "--credentials", "bot/credentials.yml", "--port", str(rasa_port), "--interface", "127.0.0.1",
     ]  # fmt: skip
-    actions_command = [RASA, "run", "actions", "--actions", "actions", "--port", str(actions_port)]
+    actions_command = [
+        sys.executable,
+        "-m",
+        "actions.server",
+        "--actions",
+        "actions",
+        "--port",
+        str(actions_port),
+    ]
     with open(logs / "actions.log", "wb") as alog, open(logs / "rasa.log", "wb") as rlog:
         actions = subprocess.Popen(actions_command, cwd=ROOT, env=env, stdout=alog, stderr=subprocess.STDOUT)
         rasa = subprocess.Popen(rasa_command, cwd=ROOT, env=env, stdout=rlog, stderr=subprocess.STDOUT)

@@ -21,7 +21,7 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-.venv-bot/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >var/log/actions.log 2>&1 &
+.venv-bot/bin/python -m actions.server --actions actions --port "$ACTIONS_PORT" >var/log/actions.log 2>&1 &
 pids+=($!)
 rasa_auth=()
 [ -n "${RASA_TOKEN:-}" ] && rasa_auth=(--auth-token "$RASA_TOKEN")

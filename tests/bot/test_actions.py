@@ -297,8 +297,9 @@ def test_explaining_options_ends_with_the_next_step_buttons(domain):
         text_of(n, "en")["text"] for n in option_responses("pesten", "medewerker", "ja")
     ]
     assert [b["payload"] for b in messages[-1]["buttons"]] == [
-        '/choose_route{"route": "klacht_kcoo"}',
-        '/choose_route{"route": "contact_meldpunt"}',
+        '/start_intake{"route": "klacht_kcoo"}',
+        '/start_intake{"route": "contact_meldpunt"}',
+        '/start_intake{"route": "alleen_registreren"}',
         '/choose_route{"route": "vertrouwenspersoon"}',
         '/choose_route{"route": "nadenken"}',
     ]

@@ -63,7 +63,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
         "--port", str(rasa_port), "--interface", "127.0.0.1",
     ]  # fmt: skip
-    actions_command = [RASA, "run", "actions", "--actions", "actions", "--port", str(actions_port)]
+    actions_command = [
+        sys.executable,
+        "-m",
+        "actions.server",
+        "--actions",
+        "actions",
+        "--port",
+        str(actions_port),
+    ]
     with open(logs / "actions.log", "wb") as actions_log, open(logs / "rasa.log", "wb") as rasa_log:
         processes = [
             subprocess.Popen(

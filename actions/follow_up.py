@@ -1,0 +1,201 @@
+"""Follow-up in the chat: a person types or pastes their receipt code and hears how things stand.
+
+The code is the only credential. The action server asks the API with the code in the body, and a
+key per conversation so the API counts wrong codes per person. After the status the person may add
+information, which goes to the Meldpunt as a message on their intake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import handover as runtime_module
+from actions.api_client import Outcome
+from actions.experience_form import intent_of
+from actions.intake import MAX_TEXT, SKIPPED, clip, long_date
+from actions.messages import say, text_of
+from actions.receipt import normalise_receipt_code
+from actions.texts import language_of
+
+logger = logging.getLogger(__name__)
+
+FORM = "follow_up_form"
+STATUS = {
+    "nl": {
+        "nieuw": "ontvangen, nog niet in behandeling",
+        "in_behandeling": "in behandeling",
+        "doorverwezen": "doorverwezen",
+        "afgesloten": "afgesloten",
+    },
+    "en": {
+        "nieuw": "received, not yet being handled",
+        "in_behandeling": "being handled",
+        "doorverwezen": "referred on",
+        "afgesloten": "closed",
+    },
+}
+
+
+def day_of(value: Any, language: str) -> str:
+    try:
+        return long_date(datetime.fromisoformat(str(value)).date(), language)
+    except ValueError:
+        return str(value)
+
+
+def status_texts(view: dict[str, Any], language: str) -> list[str]:
+    """What the person hears: status, the deadlines still ahead, and the Meldpunt's messages."""
+    texts = [
+        text_of("follow_up_status", language)["text"].format(
+            received=day_of(view.get("received_at"), language),
+            status=STATUS[language].get(str(view.get("status")), str(view.get("status"))),
+        )
+    ]
+    deadlines = view.get("deadlines") or {}
+    if view.get("status") == "nieuw" and deadlines.get("acknowledgement"):
+        texts.append(
+            text_of("follow_up_ack_due", language)["text"].format(
+                date=day_of(deadlines["acknowledgement"], language)
+            )
+        )
+    if view.get("status") != "afgesloten" and deadlines.get("decision"):
+        texts.append(
+            text_of("follow_up_decision_due", language)["text"].format(
+                date=day_of(deadlines["decision"], language)
+            )
+        )
+    messages = [m for m in view.get("messages") or [] if m.get("author") == "staff"]
+    for message in messages:
+        texts.append(
+            text_of("follow_up_message_from_meldpunt", language)["text"].format(
+                date=day_of(message.get("created_at"), language), text=message.get("text", "")
+            )
+        )
+    if not messages:
+        texts.append(text_of("follow_up_no_messages", language)["text"])
+    return texts
+
+
+class ValidateFollowUpForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_follow_up_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot("follow_up_unavailable"):
+            return []
+        return domain_slots
+
+    async def extract_receipt_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("receipt_code"):
+            return {}
+        text = (tracker.latest_message or {}).get("text") or ""
+        code = normalise_receipt_code(text) if not text.startswith("/") else None
+        if code:
+            return {"receipt_code": code}
+        if tracker.get_slot("requested_slot") == "receipt_code" and tracker.active_loop.get("name") == FORM:
+            say(dispatcher, tracker, "receipt_code_unreadable")
+            return {"receipt_code": None}
+        return {}
+
+    async def validate_receipt_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not value:
+            return {"receipt_code": None}
+        language = language_of(tracker.get_slot("language"))
+        result = await asyncio.to_thread(
+            runtime_module.runtime().follow_up, str(value), None, tracker.sender_id
+        )
+        if result.outcome is Outcome.ACCEPTED and result.view:
+            for text in status_texts(result.view, language):
+                dispatcher.utter_message(text=text)
+            return {"receipt_code": value}
+        if result.outcome is Outcome.NOT_FOUND:
+            say(dispatcher, tracker, "receipt_code_unknown")
+            return {"receipt_code": None}
+        if result.status_code == 429:
+            minutes = max(1, round((result.retry_after or 900) / 60))
+            dispatcher.utter_message(
+                text=text_of("follow_up_too_many", language)["text"].format(minutes=minutes)
+            )
+        else:
+            say(dispatcher, tracker, "follow_up_unavailable")
+        return {"receipt_code": None, "follow_up_unavailable": True}
+
+    async def validate_follow_up_message(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if intent_of(tracker) in ("deny", "skip") or str(value or "").startswith("/"):
+            return {"follow_up_message": SKIPPED}
+        code = tracker.get_slot("receipt_code")
+        result = await asyncio.to_thread(
+            runtime_module.runtime().follow_up, str(code), clip(str(value), MAX_TEXT), tracker.sender_id
+        )
+        say(
+            dispatcher,
+            tracker,
+            "follow_up_added" if result.outcome is Outcome.ACCEPTED else "follow_up_not_added",
+        )
+        return {"follow_up_message": SKIPPED}
+
+
+class ActionAskReceiptCode(Action):
+    def name(self) -> str:
+        return "action_ask_receipt_code"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        say(dispatcher, tracker, "ask_receipt_code")
+        return []
+
+
+class ActionAskFollowUpMessage(Action):
+    def name(self) -> str:
+        return "action_ask_follow_up_message"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        language = language_of(tracker.get_slot("language"))
+        say(
+            dispatcher,
+            tracker,
+            "ask_follow_up_message",
+            buttons=[{"title": text_of("button_nothing_to_add", language)["text"], "payload": "/deny"}],
+        )
+        return []
+
+
+class ActionFollowUpDone(Action):
+    """Forget the code once the person is done: it is not needed for anything else."""
+
+    def name(self) -> str:
+        return "action_follow_up_done"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if not tracker.get_slot("follow_up_unavailable"):
+            say(dispatcher, tracker, "follow_up_done")
+        return [
+            SlotSet("receipt_code", None),
+            SlotSet("follow_up_message", None),
+            SlotSet("follow_up_unavailable", None),
+        ]
