@@ -64,3 +64,21 @@ def test_ground_lexicon_prefers_longer_phrases_and_whole_words():
         ("oud", "leeftijd"),
     ]
     assert find_grounds("het oude gebouw", lexicon, pattern) == []
+
+
+def test_a_receipt_code_in_a_message_becomes_the_follow_up_intent():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.components.receipt import ReceiptCodeDetector
+
+    detector = ReceiptCodeDetector()
+    pasted = Message(data={"text": "hoi, ik had deze code: 48213-99012-33871-00456-71234"})
+    pasted.set("intent", {"name": "greet", "confidence": 0.8})
+    phone = Message(data={"text": "bel me op 0612345678"})
+    phone.set("intent", {"name": "inform_relation", "confidence": 0.5})
+    button = Message(data={"text": '/affirm{"x": "1234512345123451234512345"}'})
+    button.set("intent", {"name": "affirm", "confidence": 1.0})
+    detector.process([pasted, phone, button])
+    assert pasted.get("intent") == {"name": "give_receipt_code", "confidence": 1.0}
+    assert phone.get("intent")["name"] == "inform_relation"
+    assert button.get("intent")["name"] == "affirm"
