@@ -28,6 +28,10 @@ from actions.texts import language_of
 logger = logging.getLogger(__name__)
 
 FORM = "follow_up_form"
+# These leave the form to the rules (stop, crisis, ...): nothing is extracted, so the form gives way.
+CONTROL_INTENTS = frozenset(
+    ["stop", "start_over", "goodbye", "crisis_suicide", "crisis_danger", "ask_privacy", "ask_human"]
+)
 STATUS = {
     "nl": {
         "nieuw": "ontvangen, nog niet in behandeling",
@@ -108,7 +112,10 @@ class ValidateFollowUpForm(FormValidationAction):
         code = normalise_receipt_code(text) if not text.startswith("/") else None
         if code:
             return {"receipt_code": code}
-        if tracker.get_slot("requested_slot") == "receipt_code" and tracker.active_loop.get("name") == FORM:
+        asked = (
+            tracker.get_slot("requested_slot") == "receipt_code" and tracker.active_loop.get("name") == FORM
+        )
+        if asked and intent_of(tracker) not in CONTROL_INTENTS:
             say(dispatcher, tracker, "receipt_code_unreadable")
             return {"receipt_code": None}
         return {}

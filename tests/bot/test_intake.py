@@ -289,3 +289,12 @@ def test_follow_up_with_an_unknown_code_asks_again(api: FakeApi) -> None:
     result, said = follow_up_run(api, "00000 11111 22222 33333 44444")
     assert result == {"receipt_code": None}
     assert "ken ik niet" in said[0]["text"]
+
+
+def test_stop_while_the_code_is_asked_leaves_the_form_to_the_rules(api: FakeApi) -> None:
+    tracker = build_tracker(
+        message("stop", "stop"), slots={"requested_slot": "receipt_code"}, form="follow_up_form"
+    )
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateFollowUpForm().extract_receipt_code(dispatcher, tracker, {})) == {}
+    assert dispatcher.messages == [] and api.requests == []
