@@ -11,6 +11,7 @@ import asyncio
 import logging
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -28,6 +29,7 @@ from actions.texts import language_of
 logger = logging.getLogger(__name__)
 
 FORM = "follow_up_form"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # These leave the form to the rules (stop, crisis, ...): nothing is extracted, so the form gives way.
 CONTROL_INTENTS = frozenset(
     ["stop", "start_over", "goodbye", "crisis_suicide", "crisis_danger", "ask_privacy", "ask_human"]
@@ -49,10 +51,15 @@ STATUS = {
 
 
 def day_of(value: Any, language: str) -> str:
+    """The day in the Netherlands of an API timestamp ("2026-11-23T16:37:21.675Z" on Python 3.10 too)."""
+    text = str(value)
     try:
-        return long_date(datetime.fromisoformat(str(value)).date(), language)
+        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
     except ValueError:
-        return str(value)
+        return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(AMSTERDAM)
+    return long_date(moment.date(), language)
 
 
 def status_texts(view: dict[str, Any], language: str) -> list[str]:

@@ -210,12 +210,18 @@ ENGLISH_GREETINGS = frozenset(
 DUTCH_CODES = frozenset(["nl", "af"])
 
 
+# E-mail addresses, web addresses and numbers say nothing about the language ("Fatima, fatima@example.org"
+# would read as Indonesian): they are left out before counting words or asking langdetect.
+NOT_LANGUAGE = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\+?[0-9][0-9 ()./-]*")
+
+
 def words_of(text: str) -> list[str]:
     return [w.lower() for w in WORD.findall(text.replace("’", "'"))]
 
 
 def detect(text: str, *, min_words: int = 4, min_probability: float = 0.9) -> str | None:
     """'nl', 'en', another language code, or None when the text is too short to tell."""
+    text = NOT_LANGUAGE.sub(" ", text)
     words = words_of(text)
     joined = " ".join(words)
     if joined in ENGLISH_GREETINGS:

@@ -82,3 +82,8 @@ def test_a_receipt_code_in_a_message_becomes_the_follow_up_intent():
     assert pasted.get("intent") == {"name": "give_receipt_code", "confidence": 1.0}
     assert phone.get("intent")["name"] == "inform_relation"
     assert button.get("intent")["name"] == "affirm"
+
+
+def test_addresses_and_numbers_do_not_decide_the_language():
+    assert detect("Fatima Bakker, fatima@example.org") is None
+    assert detect("mijn naam is Jan, bel me op 06 12345678 of mail jan@example.org") == "nl"

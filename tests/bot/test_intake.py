@@ -298,3 +298,10 @@ def test_stop_while_the_code_is_asked_leaves_the_form_to_the_rules(api: FakeApi)
     dispatcher = CollectingDispatcher()
     assert run(ValidateFollowUpForm().extract_receipt_code(dispatcher, tracker, {})) == {}
     assert dispatcher.messages == [] and api.requests == []
+
+
+def test_api_timestamps_become_days_in_the_netherlands() -> None:
+    from actions.follow_up import day_of
+
+    assert day_of("2026-11-23T23:37:21.675757Z", "nl") == "24 november 2026"  # past midnight in Amsterdam
+    assert day_of("2026-03-03T10:00:00+00:00", "en") == "3 March 2026"

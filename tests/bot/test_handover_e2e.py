@@ -1,0 +1,835 @@
+"""End to end through the handover: the real Rasa server, the action server and the Meldpunt API.
+
+Three processes on free ports, sharing one module-scoped fixture:
+
+* the API (`uvicorn api.asgi:app` from .venv-api) on a temporary SQLite database migrated with
+  alembic, with fresh secrets and a staff admin made with `python -m api.cli create-staff`;
+* the action server (`python -m actions.server`), pointed at that API with a temporary outbox,
+  a retry loop polling every second and short timeouts;
+* the Rasa server with the trained model (models/meldpunt.tar.gz, `make train`).
+
+A person talks over the REST channel; what arrived is checked through the staff API, as the
+Meldpunt's staff would see it. The API can be stopped and started again on the same port, to
+show that an intake given while the Meldpunt is down arrives later, once.
+
+The API runs in a temporary directory, so the repository's .env cannot mix into its settings.
+The tests run in file order (1, 3, 4, 5, 2, 6): the checks of the wording come last, so that with
+`-x` a wording problem does not hide whether intakes arrive.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import secrets
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from rasa_sdk import Tracker
+
+from actions.api_client import Outcome
+from actions.handover import Runtime
+from actions.intake import build_intake
+from actions.receipt import new_receipt_code
+from actions.settings import HandoverSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "meldpunt.tar.gz"
+RASA = str(Path(sys.executable).with_name("rasa"))
+API_BIN = ROOT / ".venv-api" / "bin"
+RASA_TOKEN = "handover-e2e-token"
+STAFF_EMAIL = "admin@example.org"
+STAFF_PASSWORD = "e2e-" + secrets.token_urlsafe(16)
+
+CODE = re.compile(r"\b\d{5}[ -]?\d{5}[ -]?\d{5}[ -]?\d{5}[ -]?\d{5}\b")
+RELATIONS = ("collega", "leidinggevende", "ondergeschikte", "burger_of_klant", "anders")
+MONTHS_NL = [
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+]  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------- processes
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """One server process: started, checked for health, stopped and started again on its port."""
+
+    def __init__(
+        self, name: str, command: list[str], *, cwd: Path, env: dict[str, str], log: Path, health: str
+    ) -> None:
+        self.name, self.command, self.cwd, self.env, self.log, self.health = (
+            name,
+            command,
+            cwd,
+            env,
+            log,
+            health,
+        )
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        assert self.process is None or self.process.poll() is not None, f"{self.name} is running already"
+        with open(self.log, "ab") as log:
+            log.write(f"\n===== starting {self.name} =====\n".encode())
+            log.flush()
+            self.process = subprocess.Popen(
+                self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+
+    def wait_up(self, seconds: float = 240) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                code = None if self.process is None else self.process.returncode
+                raise RuntimeError(f"{self.name} stopped while starting (exit {code}):\n{self.tail()}")
+            try:
+                if requests.get(self.health, timeout=2).ok:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"{self.name} did not come up within {seconds} s:\n{self.tail()}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def tail(self, lines: int = 40) -> str:
+        try:
+            text = self.log.read_text(errors="replace")
+        except OSError:
+            return "(no log)"
+        return f"--- last lines of {self.log.name} ---\n" + "\n".join(text.splitlines()[-lines:])
+
+
+@dataclass
+class Stack:
+    rasa_url: str
+    api_url: str
+    api_db: Path
+    outbox: Path
+    service_token: str
+    tmp: Path
+    api: Server
+    actions: Server
+    rasa: Server
+    _staff_token: str | None = field(default=None, repr=False)
+
+    # -- the staff's view, through the API
+
+    def staff_headers(self) -> dict[str, str]:
+        if self._staff_token is None:
+            response = requests.post(
+                f"{self.api_url}/api/v1/auth/token",
+                data={"username": STAFF_EMAIL, "password": STAFF_PASSWORD},
+                timeout=30,
+            )
+            assert response.status_code == 200, f"staff login failed: {response.status_code} {response.text}"
+            self._staff_token = response.json()["access_token"]
+        return {"Authorization": f"Bearer {self._staff_token}"}
+
+    def staff_get(self, path: str, **params: Any) -> Any:
+        response = requests.get(
+            f"{self.api_url}/api/v1{path}", headers=self.staff_headers(), params=params, timeout=30
+        )
+        assert response.status_code == 200, f"GET {path} {params}: {response.status_code} {response.text}"
+        return response.json()
+
+    def total(self, **filters: Any) -> int:
+        return int(self.staff_get("/intakes", page_size=1, **filters)["total"])
+
+    def detail(self, intake_id: str) -> dict[str, Any]:
+        return dict(self.staff_get(f"/intakes/{intake_id}"))
+
+    def find(self, description: str, **filters: Any) -> dict[str, Any]:
+        """The newest intake matching the filters whose description starts with the given text."""
+        items = self.staff_get("/intakes", page_size=20, sort="received_at", order="desc", **filters)["items"]
+        for item in items:
+            detail = self.detail(item["id"])
+            if str(detail.get("description") or "").startswith(description):
+                return detail
+        raise AssertionError(f"no intake with filters {filters} starts with {description!r}; listed: {items}")
+
+    # -- behind the scenes: the API's database (only while the API is stopped) and the outbox
+
+    def stored_intakes(self) -> int:
+        with sqlite3.connect(self.api_db) as conn:
+            return int(conn.execute("SELECT count(*) FROM intakes").fetchone()[0])
+
+    def outbox_rows(self) -> dict[str, dict[str, Any]]:
+        if not self.outbox.exists():
+            return {}
+        with sqlite3.connect(self.outbox) as conn:
+            conn.row_factory = sqlite3.Row
+            rows = conn.execute("SELECT * FROM outbox").fetchall()
+        return {row["intake_id"]: dict(row) for row in rows}
+
+    def logs(self) -> str:
+        return "\n".join(server.tail(25) for server in (self.actions, self.api))
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without settings of the API or the handover, plus `extra`."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MELDPUNT_", "HANDOVER_")) and k not in ("DATABASE_URL", "STAFF_PASSWORD")
+    }
+    return {**env, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", **extra}
+
+
+def run_checked(command: list[str], *, cwd: Path, env: dict[str, str]) -> None:
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` first")
+    if not (API_BIN / "uvicorn").exists():
+        pytest.fail(f"{API_BIN} is missing: run `make setup-api` first")
+    tmp = tmp_path_factory.mktemp("handover")
+    api_port, actions_port, rasa_port = free_port(), free_port(), free_port()
+    service_token = secrets.token_urlsafe(32)
+    api_db = tmp / "meldpunt.db"
+    api_env = clean_env(
+        PYTHONPATH=str(ROOT),
+        DATABASE_URL=f"sqlite:///{api_db}",
+        MELDPUNT_SERVICE_TOKEN=service_token,
+        MELDPUNT_ENCRYPTION_KEY=base64.urlsafe_b64encode(os.urandom(32)).decode(),  # a Fernet key
+        MELDPUNT_RECEIPT_HASH_KEY=secrets.token_urlsafe(32),
+        MELDPUNT_JWT_SECRET=secrets.token_urlsafe(32),
+        MELDPUNT_LOG_LEVEL="WARNING",
+    )
+    run_checked(
+        [str(API_BIN / "alembic"), "-c", str(ROOT / "api" / "alembic.ini"), "upgrade", "head"],
+        cwd=tmp,
+        env=api_env,
+    )
+    run_checked(
+        [str(API_BIN / "python"), "-m", "api.cli", "create-staff", STAFF_EMAIL, "--role", "admin"],
+        cwd=tmp,
+        env={**api_env, "STAFF_PASSWORD": STAFF_PASSWORD},
+    )
+    api_url = f"http://127.0.0.1:{api_port}"
+    outbox = tmp / "outbox.db"
+    api = Server(
+        "API",
+        [
+            str(API_BIN / "uvicorn"),
+            "api.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(api_port),
+            "--no-access-log",
+        ],
+        cwd=tmp,
+        env=api_env,
+        log=tmp / "api.log",
+        health=f"{api_url}/healthz",
+    )
+    actions = Server(
+        "action server",
+        [sys.executable, "-m", "actions.server", "--actions", "actions", "--port", str(actions_port)],
+        cwd=ROOT,
+        env=clean_env(
+            PYTHONPATH=str(ROOT),
+            MELDPUNT_API_URL=api_url,
+            MELDPUNT_SERVICE_TOKEN=service_token,
+            HANDOVER_OUTBOX_PATH=str(outbox),
+            HANDOVER_RETRY_POLL_SECONDS="1",
+            HANDOVER_CONNECT_TIMEOUT_SECONDS="2",
+            HANDOVER_TIMEOUT_SECONDS="5",
+        ),
+        log=tmp / "actions.log",
+        health=f"http://127.0.0.1:{actions_port}/health",
+    )
+    rasa = Server(
+        "Rasa",
+        [
+            RASA,
+            "run",
+            "--model",
+            str(MODEL),
+            "--enable-api",
+            "--auth-token",
+            RASA_TOKEN,
+            "--endpoints",
+            str(ROOT / "bot" / "endpoints.yml"),
+            "--credentials",
+            str(ROOT / "bot" / "credentials.yml"),
+            "--port",
+            str(rasa_port),
+            "--interface",
+            "127.0.0.1",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=clean_env(PYTHONPATH=str(ROOT), ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook"),
+        log=tmp / "rasa.log",
+        health=f"http://127.0.0.1:{rasa_port}/",
+    )
+    servers = [api, actions, rasa]
+    try:
+        for server in servers:  # all three start at once; Rasa takes longest
+            server.start()
+        for server in servers:
+            server.wait_up()
+        yield Stack(
+            rasa_url=f"http://127.0.0.1:{rasa_port}",
+            api_url=api_url,
+            api_db=api_db,
+            outbox=outbox,
+            service_token=service_token,
+            tmp=tmp,
+            api=api,
+            actions=actions,
+            rasa=rasa,
+        )
+    finally:
+        for server in reversed(servers):
+            server.stop()
+
+
+# ------------------------------------------------------------------------------------ conversation
+
+
+Replies = list[dict[str, Any]]
+
+
+class Chat:
+    """One person over the REST channel. Every exchange is printed (pytest shows it on a failure)
+    and kept, so assertion messages can show the conversation so far."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.sender = f"e2e-{uuid.uuid4().hex}"
+        self.turns: list[tuple[str, Replies]] = []
+
+    def say(self, text: str) -> Replies:
+        response = requests.post(
+            f"{self.stack.rasa_url}/webhooks/rest/webhook",
+            json={"sender": self.sender, "message": text},
+            timeout=60,
+        )
+        assert response.status_code == 200, f"{response.status_code} {response.text}\n{self}"
+        replies: Replies = response.json()
+        self.turns.append((text, replies))
+        print(self.render_turn(text, replies))
+        assert replies, f"no answer to {text!r}\n{self}"
+        return replies
+
+    @staticmethod
+    def render_turn(text: str, replies: Replies) -> str:
+        lines = [f"  PERSON: {text}"]
+        for reply in replies:
+            lines.append("  BOT:    " + str(reply.get("text", "")).replace("\n", "\n          "))
+            if reply.get("buttons"):
+                lines.append(
+                    "          ["
+                    + " | ".join(f"{b['title']} -> {b['payload']}" for b in reply["buttons"])
+                    + "]"
+                )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        body = "\n".join(self.render_turn(text, replies) for text, replies in self.turns)
+        return f"--- conversation {self.sender} so far ---\n{body}"
+
+
+def joined(replies: Replies) -> str:
+    return "\n".join(str(r.get("text", "")) for r in replies)
+
+
+def payloads(replies: Replies) -> list[str]:
+    return [b["payload"] for r in replies for b in r.get("buttons") or []]
+
+
+def code_in(replies: Replies, chat: Chat) -> str:
+    found = CODE.search(joined(replies))
+    assert found, f"no 25-digit receipt code in the answer\n{chat}"
+    digits = re.sub(r"\D", "", found[0])
+    assert len(digits) == 25, f"{found[0]!r} is not 25 digits\n{chat}"
+    return found[0]
+
+
+# The intake's questions, by a phrase of the bot's text (checked in this order, last message first).
+QUESTIONS = (
+    ("consent", "Dit stuur ik naar het Meldpunt"),
+    ("contact_details", "Hoe kan het Meldpunt je bereiken"),
+    ("contact", "Hoe wil je verder"),
+    ("steps", "Heb je al iets gedaan"),
+    ("witnesses", "Heeft iemand anders het gezien"),
+    ("relations", "bij betrokken"),
+    ("department", "Bij welke afdeling"),
+    ("ongoing", "Gebeurt het nu nog steeds"),
+    ("when", "Wanneer is het gebeurd"),
+    ("more", "Wil je nog meer vertellen"),
+)
+Answer = str | Callable[[Replies], str]
+SHORT_ANSWERS: dict[str, Answer] = {  # skip what can be skipped, anonymous
+    "more": "/skip",
+    "when": "/skip",
+    "ongoing": "/skip",
+    "department": "/skip",
+    "relations": "/skip",
+    "witnesses": "/skip",
+    "steps": "/skip",
+    "contact": "/deny",
+}
+
+
+def question_in(replies: Replies) -> str | None:
+    for reply in reversed(replies):
+        text = str(reply.get("text", ""))
+        for key, phrase in QUESTIONS:
+            if phrase in text:
+                return key
+    return None
+
+
+def walk_intake(chat: Chat, replies: Replies, answers: dict[str, Answer]) -> tuple[list[str], Replies]:
+    """Answers the intake's questions as they come, up to the summary; the questions asked, in order,
+    and the replies that end with the summary."""
+    asked: list[str] = []
+    for _ in range(15):
+        key = question_in(replies)
+        assert key is not None, f"no intake question recognised in the last answer\n{chat}"
+        if key == "consent":
+            return asked, replies
+        assert key not in asked, f"the question {key!r} came twice\n{chat}"
+        assert key in answers, f"unexpected question {key!r}\n{chat}"
+        asked.append(key)
+        answer = answers[key]
+        replies = chat.say(answer(replies) if callable(answer) else answer)
+    raise AssertionError(f"no summary after 15 answers\n{chat}")
+
+
+def to_options(chat: Chat, description: str, organisation: str, *, greet: bool = False) -> Replies:
+    """From the first message to the options: describe, confirm, employee, organisation."""
+    if greet:
+        opening = joined(chat.say("hallo"))
+        assert "Vertel in je eigen woorden" in opening, f"no open question after the greeting\n{chat}"
+    replies = chat.say(description)
+    assert payloads(replies)[-2:] == ["/affirm", "/deny"], f"no category to confirm\n{chat}"
+    replies = chat.say("/affirm")
+    ground_buttons = [p for p in payloads(replies) if p.startswith("/inform_ground")]
+    if ground_buttons:  # discriminatie without a ground in the description
+        choice = '/inform_ground{"discrimination_ground": "godsdienst"}'
+        assert choice in ground_buttons, f"no button for the ground godsdienst\n{chat}"
+        replies = chat.say(choice)
+    assert "/inform_employee" in payloads(replies), f"no question about the role\n{chat}"
+    replies = chat.say("/inform_employee")
+    assert "Bij welke organisatie" in joined(replies), f"no question about the organisation\n{chat}"
+    return chat.say(organisation)
+
+
+def start_intake(chat: Chat, options: Replies, route: str) -> Replies:
+    """Press the button of the route in the options' last message."""
+    buttons = payloads(options[-1:])
+    payload = f'/start_intake{{"route": "{route}"}}'
+    assert payload in buttons, f"no {route} button in the options' last message\n{chat}"
+    replies = chat.say(payload)
+    assert "Ik stel je nu een paar vragen" in joined(replies), f"the intake did not start\n{chat}"
+    return replies
+
+
+def short_intake(
+    stack: Stack, description: str, organisation: str, answers: dict[str, Answer] | None = None
+) -> tuple[Chat, Replies]:
+    """A quick conversation up to the summary (pesten, a complaint, questions skipped)."""
+    chat = Chat(stack)
+    options = to_options(chat, description, organisation)
+    replies = start_intake(chat, options, "klacht_kcoo")
+    _, replies = walk_intake(chat, replies, {**SHORT_ANSWERS, **(answers or {})})
+    return chat, replies
+
+
+def last_week_tuesday(today: date) -> date:
+    """ "vorige week dinsdag": the Tuesday of the week (Monday to Sunday) before this one."""
+    return today - timedelta(days=today.weekday()) - timedelta(days=7) + timedelta(days=1)
+
+
+def mismatches(actual: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    return [
+        f"  {name}: expected {want!r}, got {actual.get(name)!r}"
+        for name, want in expected.items()
+        if actual.get(name) != want
+    ]
+
+
+# ------------------------------------------------------------------------ 1. a whole intake per category
+
+
+@dataclass(frozen=True)
+class Case:
+    category: str
+    description: str
+    organisation: str
+    route: str
+    mentioned: tuple[str, ...]  # relations the description names (the intake does not ask them again)
+    ground: str | None = None
+
+
+CASES = [
+    Case(
+        "pesten",
+        "Mijn collega's sluiten me al maanden buiten. Ze negeren me in de kantine, lachen me uit in de "
+        "groepsapp en nodigen me nooit uit als ze samen gaan lunchen.",
+        "Rijkswaterstaat",
+        "klacht_kcoo",
+        ("collega",),
+    ),
+    Case(
+        "intimidatie",
+        "Mijn leidinggevende dreigt steeds dat hij mijn contract niet verlengt als ik niet in het weekend "
+        "doorwerk. Hij komt dan heel dicht bij me staan en zegt dat ik maar beter kan oppassen.",
+        "Belastingdienst",
+        "klacht_kcoo",
+        ("leidinggevende",),
+    ),
+    Case(
+        "seksuele_intimidatie",
+        "Een collega maakt steeds opmerkingen over mijn lichaam, stuurt me 's avonds berichtjes met "
+        "seksuele grappen en zat laatst bij het koffieapparaat ongevraagd aan mijn billen.",
+        "DUO",
+        "klacht_kcoo",
+        ("collega",),
+    ),
+    Case(
+        "agressie_geweld",
+        "Een bezoeker werd woedend aan de balie, sloeg met zijn vuist op de tafel en duwde mij daarna "
+        "hard tegen de muur.",
+        "NVWA",
+        "klacht_kcoo",
+        ("burger_of_klant",),
+    ),
+    Case(
+        "discriminatie",
+        "Mijn leidinggevende zegt dat ik met mijn hoofddoek niet aan de receptie mag werken en hij geeft "
+        "de leuke projecten altijd aan anderen. Ik voel me gediscrimineerd om mijn geloof.",
+        "RIVM",
+        "klacht_kcoo",
+        ("leidinggevende",),
+        ground="godsdienst",
+    ),
+    Case(
+        "misstand",
+        "Mijn afdelingshoofd laat facturen van het bedrijf van zijn zwager goedkeuren zonder "
+        "aanbesteding, en ik zie dat sommige bedragen twee keer worden betaald.",
+        "KNMI",
+        "melding_ic_rijk",
+        ("leidinggevende",),
+    ),
+]
+MORE = "Het gebeurt meestal op de gang bij de lift, en ik slaap er inmiddels slecht van."
+WITNESSES = "Twee mensen van mijn team hebben het gezien."
+STEPS = "Ik heb alles opgeschreven in een notitieboekje, met de data erbij."
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.category for c in CASES])
+def test_a_whole_intake_reaches_the_meldpunt(stack: Stack, case: Case) -> None:
+    chat = Chat(stack)
+    options = to_options(chat, case.description, case.organisation, greet=True)
+    replies = start_intake(chat, options, case.route)
+
+    picked: list[str] = []
+
+    def relation(replies: Replies) -> str:
+        offered = re.findall(r'/inform_relation\{"relation": "(\w+)"\}', " ".join(payloads(replies)))
+        choice = next(r for r in ("collega", "leidinggevende") if r in offered)
+        picked.append(choice)
+        return f'/inform_relation{{"relation": "{choice}"}}'
+
+    answers: dict[str, Answer] = {
+        "more": MORE,
+        "when": "vorige week dinsdag",
+        "ongoing": "/affirm",
+        "department": "/skip",
+        "relations": relation,
+        "witnesses": WITNESSES,
+        "steps": STEPS,
+        "contact": "/deny",
+    }
+    asked, replies = walk_intake(chat, replies, answers)
+    assert sorted(asked) == sorted(answers), f"asked {asked}, expected every one of {sorted(answers)}\n{chat}"
+    today = datetime.now(timezone.utc).date()
+    expected_day = last_week_tuesday(today)
+    when_turn = next(r for text, r in chat.turns if text == "vorige week dinsdag")
+    noted = f"Ik noteer: {expected_day.day} {MONTHS_NL[expected_day.month - 1]} {expected_day.year}."
+    assert noted in joined(when_turn), f"expected {noted!r} after the date\n{chat}"
+
+    summary = next(
+        r["text"] for r in reversed(replies) if "Dit stuur ik naar het Meldpunt" in r.get("text", "")
+    )
+    assert "/affirm" in payloads(replies), f"no button to send\n{chat}"
+    replies = chat.say("/affirm")
+    text = joined(replies)
+    assert "Je melding is verstuurd naar het Meldpunt" in text, f"not sent at once\n{chat}\n{stack.logs()}"
+    code = code_in(replies, chat)
+
+    detail = stack.find(case.description, category=case.category, organisation=case.organisation)
+    relations = [r for r in RELATIONS if r in (*case.mentioned, *picked)]
+    expected = {
+        "category": case.category,
+        "discrimination_ground": case.ground,
+        "reporter_role": "medewerker",
+        "organisation": case.organisation,
+        "under_kcoo": True,
+        "desired_route": case.route,
+        "contact_preference": "anoniem",
+        "department": None,  # skipped
+        "occurred_on": expected_day.isoformat(),
+        "occurred_period": None,
+        "ongoing": True,
+        "involved_relations": relations,
+        "witnesses": WITNESSES,
+        "steps_taken": STEPS,
+        "language": "nl",
+        "channel": "chat",
+        "consent": True,
+        "status": "nieuw",
+        "description": f"{case.description}\n\n{MORE}",
+    }
+    wrong = mismatches(detail, expected)
+    assert not wrong, "the staff API shows other values:\n" + "\n".join(wrong) + f"\n{chat}"
+    assert not detail["contact_details"], (
+        f"contact details of an anonymous intake: {detail['contact_details']}"
+    )
+    assert "(overgeslagen)" in str(detail["summary"]), (
+        f"the skipped question is not in the summary: {detail['summary']}"
+    )
+
+    transcript = detail["transcript"]
+    lines = [(line["speaker"], line["text"]) for line in transcript]
+    assert lines and lines[0] == ("reporter", "hallo"), f"the transcript starts with {lines[:1]}\n{chat}"
+    assert ("reporter", case.description) in lines, f"the description is not in the transcript: {lines}"
+    assert ("assistant", summary.strip()) in lines, f"the summary shown is not in the transcript: {lines}"
+    said = [t for s, t in lines if s == "reporter"]
+    assert not [t for t in said if t.startswith("/")], f"button payloads instead of their titles: {said}"
+    assert said[-1] == "Ja, versturen", f"the consent is not the last thing the person said: {said}"
+    dumped = json.dumps(detail, ensure_ascii=False)
+    assert chat.sender not in dumped and chat.sender.removeprefix("e2e-") not in dumped, (
+        "the sender id reached the API"
+    )
+
+    # The person comes back later with the code, in a new conversation.
+    later = Chat(stack)
+    status = joined(later.say(code))
+    assert "Je melding van" in status and "ontvangen, nog niet in behandeling" in status, (
+        f"no status for the code\n{later}\n{stack.logs()}"
+    )
+
+
+# ----------------------------------------------------------------------------- 3. consent refused
+
+
+def test_refused_consent_sends_nothing(stack: Stack) -> None:
+    before, outbox_before = stack.total(), set(stack.outbox_rows())
+    description = "Een collega scheldt me steeds uit en maakt me belachelijk waar iedereen bij is."
+    chat, replies = short_intake(stack, description, "Logius")
+    replies = chat.say("/deny")
+    text = joined(replies)
+    assert "ik verstuur niets" in text and "niets naar het Meldpunt gegaan" in text, f"{chat}"
+    assert not CODE.search(text), f"a receipt code without consent\n{chat}"
+    assert stack.total() == before, f"an intake arrived without consent\n{chat}"
+    assert set(stack.outbox_rows()) == outbox_before, f"something was stored in the outbox\n{chat}"
+
+
+# ------------------------------------------------------------------------------------ 4. API down
+
+
+def test_an_intake_given_while_the_api_is_down_arrives_once(stack: Stack) -> None:
+    before, outbox_before = stack.total(), set(stack.outbox_rows())
+    description = "Mijn collega's negeren me al maanden en roddelen achter mijn rug over mij."
+    chat, replies = short_intake(stack, description, "Rijksvastgoedbedrijf")
+    try:
+        stack.api.stop()
+        replies = chat.say("/affirm")
+        text = joined(replies)
+        assert "veilig bewaard" in text, f"the person is not told it is stored safely\n{chat}\n{stack.logs()}"
+        code = code_in(replies, chat)
+        new = set(stack.outbox_rows()) - outbox_before
+        assert len(new) == 1, f"expected one new outbox row, got {new}\n{stack.logs()}"
+        (intake_id,) = new
+        row = stack.outbox_rows()[intake_id]
+        assert row["state"] == "pending" and row["payload"], f"outbox row while the API is down: {row}"
+        assert stack.stored_intakes() == before, "the API's database changed while the API was down"
+    finally:
+        stack.api.start()
+        stack.api.wait_up(60)
+
+    restarted = time.monotonic()
+    deadline = restarted + 30
+    while stack.total() < before + 1 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    print(f"the intake arrived {time.monotonic() - restarted:.1f} s after the API came back")
+    assert stack.total() == before + 1, (
+        f"the intake did not arrive within 30 s\n{stack.outbox_rows().get(intake_id)}\n{stack.logs()}"
+    )
+    while stack.outbox_rows()[intake_id]["state"] != "sent" and time.monotonic() < deadline + 10:
+        time.sleep(0.5)
+    time.sleep(2.5)  # two more rounds of the retry loop: it must not send it again
+    row = stack.outbox_rows()[intake_id]
+    assert row["state"] == "sent" and row["payload"] is None, f"outbox row after delivery: {row}"
+    assert stack.total() == before + 1, "the intake arrived more than once"
+    detail = stack.detail(intake_id)
+    assert detail["description"] == description and detail["organisation"] == "Rijksvastgoedbedrijf"
+    # The code the person got belongs to the intake that arrived.
+    response = requests.post(f"{stack.api_url}/api/v1/follow-up", json={"receipt_code": code}, timeout=30)
+    assert response.status_code == 200, f"follow-up with the code: {response.status_code} {response.text}"
+
+
+# ------------------------------------------------------------------------------ 5. the same intake twice
+
+
+def intake_payload(description: str) -> dict[str, Any]:
+    """An intake as ActionHandover builds it, from a tracker with the intake's slots filled."""
+    now = time.time()
+    tracker = Tracker(
+        sender_id=f"e2e-{uuid.uuid4().hex}",
+        slots={
+            "language": "nl",
+            "description": description,
+            "category": "intimidatie",
+            "reporter_role": "medewerker",
+            "organisation": "Rijkswaterstaat",
+            "under_kcoo": "ja",
+            "desired_route": "klacht_kcoo",
+            "intake_when": "gisteren",
+            "intake_ongoing": "ja",
+            "intake_relations": "leidinggevende",
+            "intake_contact": "anoniem",
+        },
+        latest_message={},
+        events=[
+            {"event": "user", "text": description, "timestamp": now - 2},
+            {
+                "event": "bot",
+                "text": "Het klinkt alsof je intimidatie hebt meegemaakt.",
+                "timestamp": now - 1,
+            },
+        ],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name=None,
+    )
+    return build_intake(
+        tracker,
+        intake_id=str(uuid.uuid4()),
+        receipt_code=new_receipt_code(),
+        now=datetime.now(timezone.utc),
+        include_transcript=True,
+    )
+
+
+def handover_runtime(stack: Stack, outbox: str) -> Runtime:
+    """A Runtime as the action server makes one, on its own outbox, pointed at the test API."""
+    settings = HandoverSettings(
+        api_url=stack.api_url,
+        service_token=stack.service_token,
+        outbox_path=stack.tmp / outbox,
+        connect_timeout=2.0,
+        timeout=5.0,
+    )
+    return Runtime.from_settings(settings)
+
+
+def test_the_same_intake_twice_is_stored_once(stack: Stack) -> None:
+    description = "Mijn leidinggevende schreeuwt tegen me en dreigt me te laten overplaatsen als ik klaag."
+    payload = intake_payload(description)
+    before = stack.total()
+    first = handover_runtime(stack, "twice-a.db")
+    assert first.hand_over(payload).delivered
+    assert first.hand_over(payload).delivered  # the outbox knows it was sent
+    # Another outbox (its state lost, or another action server): the API itself is idempotent.
+    assert handover_runtime(stack, "twice-b.db").hand_over(payload).delivered
+    again = first.submit(payload)
+    assert (again.outcome, again.status_code) == (Outcome.ACCEPTED, 200), again
+    assert stack.total() == before + 1, "the same intake was stored more than once"
+    detail = stack.detail(payload["id"])
+    assert (detail["category"], detail["description"]) == ("intimidatie", description)
+    assert [line["speaker"] for line in detail["transcript"]] == ["reporter", "assistant"]
+
+
+# ------------------------------------------------------------------------------- 2. a named contact
+
+
+def test_a_named_contact_without_the_conversation(stack: Stack) -> None:
+    description = (
+        "Mijn collega's lachen me al weken uit tijdens het overleg en doen alsof ik lucht ben "
+        "als ik iets zeg."
+    )
+    chat, replies = short_intake(
+        stack,
+        description,
+        "Douane",
+        {"contact": "/affirm", "contact_details": "Fatima Bakker, fatima@example.org"},
+    )
+    summary = next(r["text"] for r in reversed(replies) if "Dit stuur ik" in r.get("text", ""))
+    assert "Fatima Bakker, fatima@example.org" in summary, f"the contact is not in the summary\n{chat}"
+    without = '/affirm{"include_transcript": "nee"}'
+    assert without in payloads(replies), f"no button to send without the conversation\n{chat}"
+    replies = chat.say(without)
+    assert "Je melding is verstuurd" in joined(replies), f"not sent\n{chat}\n{stack.logs()}"
+    code_in(replies, chat)
+
+    detail = stack.find(description, organisation="Douane")
+    assert detail["contact_preference"] == "contact", f"{detail['contact_preference']}\n{chat}"
+    details = {k: v for k, v in (detail["contact_details"] or {}).items() if v}
+    assert details == {"name": "Fatima Bakker", "email": "fatima@example.org"}, f"{details}\n{chat}"
+    assert detail["transcript"] == [], f"the transcript went along: {detail['transcript']}"
+    assert json.dumps(detail).find(chat.sender) == -1
+    # A name and an e-mail address are not a message in another language.
+    details_turn = next(r for text, r in chat.turns if text == "Fatima Bakker, fatima@example.org")
+    assert "Ik spreek alleen Nederlands en Engels" not in joined(details_turn), (
+        f"the contact details were taken for another language\n{chat}"
+    )
+
+
+# ------------------------------------------------------------------- 6. the follow-up status reads well
+
+
+def test_the_follow_up_status_gives_readable_dates(stack: Stack) -> None:
+    payload = intake_payload("Mijn leidinggevende kleineert me steeds in het bijzijn van het hele team.")
+    assert handover_runtime(stack, "follow-up.db").hand_over(payload).delivered
+    chat = Chat(stack)
+    text = joined(chat.say(payload["receipt_code"]))
+    assert "ontvangen, nog niet in behandeling" in text, f"no status for the code\n{chat}\n{stack.logs()}"
+    today = datetime.now(timezone.utc).date()
+    received = f"Je melding van {today.day} {MONTHS_NL[today.month - 1]} {today.year}:"
+    timestamps = re.findall(r"\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:\d\d)?", text)
+    assert not timestamps and received in text, (
+        f"the status shows raw timestamps {timestamps} instead of dates such as {received!r}\n{chat}"
+    )
