@@ -150,7 +150,7 @@ def test_a_whole_conversation_in_dutch(server: str) -> None:
     replies = chat.say("Rijkswaterstaat")
     text = joined(replies)
     assert "informele wegen" in text and "KCOO" in text and "aangifte" in text
-    assert '/choose_route{"route": "klacht_kcoo"}' in payloads(replies)
+    assert '/start_intake{"route": "klacht_kcoo"}' in payloads(replies)
     slots = chat.slots()
     assert (slots["reporter_role"], slots["organisation"], slots["under_kcoo"]) == (
         "medewerker",
