@@ -26,6 +26,7 @@ FOLLOW_UP_PATH = "/api/v1/follow-up"
 CONVERSATION_HEADER = "X-Conversation-Key"
 # 408 and 429 say "not now", not "never": tried again like a 5xx.
 RETRY_STATUSES = {408, 429}
+AUTH_STATUSES = {401, 403}
 MAX_DETAIL_CHARS = 500
 
 
@@ -117,7 +118,17 @@ def submit_intake(
     if _retryable(status):
         logger.warning("Intake %s not handed over, will retry: %s %s", intake_id, status, detail)
         return SubmitResult(Outcome.RETRYABLE, status, detail)
-    # The API refuses what we built or how we sent it: a bug or a wrong token, never fixed by retrying.
+    if status in AUTH_STATUSES:
+        # A wrong or missing service token: the intake itself is fine, and fixing the token (not the
+        # intake) makes it go through. Kept for the retries, and loudly logged so someone fixes it.
+        logger.error(
+            "Intake %s not handed over: the Meldpunt API refused the service token (%s). "
+            "Check MELDPUNT_SERVICE_TOKEN; the intake waits in the outbox.",
+            intake_id,
+            status,
+        )
+        return SubmitResult(Outcome.RETRYABLE, status, detail)
+    # The API refuses what we built: a bug on our side, never fixed by retrying.
     logger.error("Intake %s REJECTED by the Meldpunt API: %s %s", intake_id, status, detail)
     return SubmitResult(Outcome.REJECTED, status, detail)
 

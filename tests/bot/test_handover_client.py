@@ -312,3 +312,15 @@ def test_follow_up_refuses_what_is_not_a_code() -> None:
     with pytest.raises(ValueError, match="not a receipt code"):
         follow_up("12345", settings=SETTINGS, client=_client(_answer(200, {}), seen))
     assert seen == []
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_service_token_keeps_the_intake_for_the_retries(
+    status: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="actions.api_client"):
+        result = submit_intake(
+            PAYLOAD, settings=SETTINGS, client=_client(_answer(status, {"detail": "no"}), [])
+        )
+    assert (result.outcome, result.status_code) == (Outcome.RETRYABLE, status)
+    assert "MELDPUNT_SERVICE_TOKEN" in caplog.records[0].getMessage()
