@@ -217,25 +217,25 @@ class ValidateIntakeForm(ValidateExperienceForm):
     def skipped(self, tracker: Tracker, value: Any) -> bool:
         return intent_of(tracker) == "skip" or bool(SKIP_WORDS.match(str(value or "")))
 
-    async def validate_intake_more(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if (
+    def declined(self, tracker: Tracker, value: Any) -> bool:
+        """Skipped, "nee", "weet ik niet", or a button meant for another question."""
+        return (
             self.skipped(tracker, value)
             or intent_of(tracker) in ("deny", "unsure")
             or str(value).startswith("/")
-        ):
+        )
+
+    async def validate_intake_more(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if self.declined(tracker, value):
             return {"intake_more": SKIPPED}
         return {"intake_more": clip(str(value), MAX_TEXT)}
 
     async def validate_intake_when(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if (
-            self.skipped(tracker, value)
-            or intent_of(tracker) in ("deny", "unsure")
-            or str(value).startswith("/")
-        ):
+        if self.declined(tracker, value):
             return {"intake_when": SKIPPED}
         text = clip(str(value), MAX_SHORT)
         when = read_when(text, today=message_date(tracker))
@@ -270,11 +270,7 @@ class ValidateIntakeForm(ValidateExperienceForm):
     async def validate_intake_department(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if (
-            self.skipped(tracker, value)
-            or intent_of(tracker) in ("deny", "unsure")
-            or str(value).startswith("/")
-        ):
+        if self.declined(tracker, value):
             return {"intake_department": SKIPPED}
         return {"intake_department": clip(str(value), MAX_SHORT)}
 

@@ -9,16 +9,10 @@ matches, the intent becomes `crisis_suicide` or `crisis_danger`; the original ra
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.override import IntentOverride
 
 SUICIDE = re.compile(
     r"zelfmoord|su[iï]ci?d|zelfdoding|"
@@ -50,33 +44,10 @@ def crisis_of(text: str) -> str | None:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class CrisisGuard(GraphComponent, IntentClassifier):
+class CrisisGuard(IntentOverride):
     """Overrides the intent with a crisis intent when a crisis pattern matches."""
 
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CrisisGuard:
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            text = message.get(TEXT) or ""
-            crisis = None if text.startswith("/") else crisis_of(text)
-            current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if crisis and current not in ("crisis_suicide", "crisis_danger"):
-                message.set(
-                    INTENT, {INTENT_NAME_KEY: crisis, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True
-                )
-        return messages
+    def intent_for(self, text: str, current: str | None) -> str | None:
+        if current in ("crisis_suicide", "crisis_danger"):
+            return None
+        return crisis_of(text)
