@@ -32,7 +32,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from actions.classify import DESCRIBE, ground_of, read_message  # noqa: E402
-from actions.texts import CATEGORIES, GROUNDS  # noqa: E402
+from bot.vocab import CATEGORIES, GROUNDS  # noqa: E402
 
 GROUND_SOURCES = {
     "lexicon": lambda e: e.get("extractor") == "GroundLexicon",
