@@ -305,3 +305,13 @@ def test_api_timestamps_become_days_in_the_netherlands() -> None:
 
     assert day_of("2026-11-23T23:37:21.675757Z", "nl") == "24 november 2026"  # past midnight in Amsterdam
     assert day_of("2026-03-03T10:00:00+00:00", "en") == "3 March 2026"
+
+
+def test_an_english_conversation_gets_an_english_summary() -> None:
+    tracker = tracker_with({"intake_consent": None, "language": "en", "intake_when": "last tuesday"})
+    dispatcher = CollectingDispatcher()
+    run(ActionAskIntakeConsent().run(dispatcher, tracker, {}))
+    text = dispatcher.messages[0]["text"]
+    assert text.startswith("This is what I will send to the Meldpunt")
+    assert "(skipped)" in text and "a colleague and your manager" in text and "May I send this?" in text
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]][0] == "Yes, send"
