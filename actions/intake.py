@@ -31,7 +31,6 @@ from actions.when import read_when
 
 logger = logging.getLogger(__name__)
 
-FORM = "intake_form"
 SKIPPED = "__skipped__"  # asked, and the person chose not to answer
 MELDPUNT_ROUTES = ("klacht_kcoo", "melding_ic_rijk", "contact_meldpunt", "alleen_registreren")
 INTAKE_SLOTS = (
@@ -108,7 +107,7 @@ FIELD_WORDS = {
     "contact": r"contact|e-?mail|telefoon|nummer|naam|phone|name|anoniem|anonym",
     "more": r"verhaal|beschrijving|toevoeg|story|description|add",
 }
-STATUS_WORDS = {"ja": True, "nee": False}
+YES_NO = {"ja": True, "nee": False}  # the answers kept in ongoing and under_kcoo
 
 
 def given(value: Any) -> bool:
@@ -173,7 +172,7 @@ def field_in(message: dict[str, Any]) -> str | None:
 
 
 def message_date(tracker: Tracker) -> date:
-    stamp = (tracker.latest_message or {}).get("timestamp") if hasattr(tracker, "latest_message") else None
+    stamp = (tracker.latest_message or {}).get("timestamp")
     return (
         datetime.fromtimestamp(float(stamp), tz=timezone.utc).date()
         if stamp
@@ -193,8 +192,6 @@ def intake_reset() -> list[EventType]:
 
 class ValidateIntakeForm(ValidateExperienceForm):
     """Also validates the experience slots, for a person who asks for the Meldpunt right away."""
-
-    form = FORM
 
     def name(self) -> str:
         return "validate_intake_form"
@@ -698,7 +695,7 @@ def build_intake(
         description = f"{description}\n\n{tracker.get_slot('intake_more')}".strip()
     when_text = tracker.get_slot("intake_when")
     when = read_when(str(when_text), today=now.date()) if given(when_text) else None
-    ongoing = {"ja": True, "nee": False}.get(str(tracker.get_slot("intake_ongoing")))
+    ongoing = YES_NO.get(str(tracker.get_slot("intake_ongoing")))
     if ongoing is None and when is not None:
         ongoing = when.ongoing
     relations = [r for r in str(tracker.get_slot("intake_relations") or "").split(",") if r in RELATIONS]
@@ -718,7 +715,7 @@ def build_intake(
         "channel": "chat",
         "reporter_role": tracker.get_slot("reporter_role") or "medewerker",
         "organisation": clip(organisation, MAX_SHORT),
-        "under_kcoo": {"ja": True, "nee": False}.get(str(tracker.get_slot("under_kcoo"))),
+        "under_kcoo": YES_NO.get(str(tracker.get_slot("under_kcoo"))),
         "department": text("intake_department", MAX_SHORT),
         "category": tracker.get_slot("category"),
         "discrimination_ground": ground_of(tracker),

@@ -24,7 +24,6 @@ import json
 import os
 import re
 import secrets
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -45,6 +44,7 @@ from actions.handover import Runtime
 from actions.intake import build_intake
 from actions.receipt import new_receipt_code
 from actions.settings import HandoverSettings
+from tests.bot.test_rest_e2e import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "meldpunt.tar.gz"
@@ -63,12 +63,6 @@ MONTHS_NL = [
 
 
 # --------------------------------------------------------------------------------------- processes
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Server:
