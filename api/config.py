@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     # Signing key of staff access tokens.
     jwt_secret: SecretStr | None = None
     access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    # Review pages (/review/): a session ends after this many idle minutes, and at the latest this
+    # many hours after login.
+    review_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    review_session_hours: int = Field(default=8, ge=1, le=24)
 
     # Figures: cells below this count are suppressed in exports that leave the Meldpunt.
     stats_min_cell: int = Field(default=5, ge=1)
@@ -46,6 +50,16 @@ class Settings(BaseSettings):
     # Requests with a larger body are refused before they are parsed.
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    # The chat page (/chat/) relays messages to the assistant's chat channel at this address.
+    assistant_url: str = "http://127.0.0.1:5005"
+    assistant_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    # Longest message a person may send; the assistant reads the same variable.
+    chat_max_message_chars: int = Field(default=2000, ge=1, le=100_000)
+    # Where "Snel weg" (quick exit) takes the person: a neutral page, replacing the chat in the history.
+    chat_exit_url: str = "https://www.knmi.nl/nederland-nu/weer/verwachtingen"
+    # Origins (space or comma separated) of intranet pages allowed to embed the chat widget.
+    chat_embed_origins: str = ""
 
 
 @lru_cache

@@ -172,3 +172,20 @@ class AuditEntry(Base):
     # No foreign key: the trail outlives intakes removed by retention.
     intake_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class StaffSession(Base):
+    """A login to the review pages. Only a hash of the cookie's token is kept, so a copy of the
+    table cannot be used to take over a session."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    # A message for the next page (Post/Redirect/Get): "saved", shown once.
+    flash: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -19,8 +19,16 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
     pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index"),
 ]
-HEAD = "0002"  # the newest migration
-TABLES = {"alembic_version", "audit_log", "intakes", "intake_events", "intake_messages", "staff"}
+HEAD = "0003"  # the newest migration
+TABLES = {
+    "alembic_version",
+    "audit_log",
+    "intakes",
+    "intake_events",
+    "intake_messages",
+    "staff",
+    "staff_sessions",
+}
 
 
 @pytest.fixture
