@@ -12,6 +12,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -21,6 +22,7 @@ from api.db import SessionDep
 from api.followup import FailureLimiter
 from api.limits import BodySizeLimit, BodyTooLarge, too_large
 from api.routes import audit, auth, followup, intakes, stats
+from api.web import chat
 
 log = logging.getLogger("meldpunt.api")
 REQUIRED_SECRETS = ("service_token", "encryption_key", "receipt_hash_key", "jwt_secret")
@@ -50,6 +52,7 @@ def check_secrets() -> None:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     check_secrets()
     yield
+    await chat.close_client(app)
 
 
 def allowed_methods(request: Request) -> str | None:
@@ -84,6 +87,9 @@ def create_app() -> FastAPI:
     for module in (auth, intakes, followup, stats, audit):
         v1.include_router(module.router)
     app.include_router(v1)
+    # The web pages, with their own CSS and scripts: everything is served from here.
+    app.mount("/static", StaticFiles(directory=chat.WEB / "static"), name="static")
+    app.include_router(chat.router)
 
     @app.get("/healthz", tags=["health"])
     def health(session: SessionDep) -> dict[str, str]:
