@@ -2,7 +2,8 @@
 
 Built from the tracker's events. The sender id, channel, message ids, intent predictions and any
 metadata stay behind (privacy by design, and the API refuses extra fields). A button press is
-written as the button's title the person saw, not as its payload ("/affirm").
+written as the button's title the person saw, not as its payload ("/affirm"). The chat page opens
+the conversation by sending `/greet` itself; that is not something the person said, so it is left out.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 MAX_LINES = 1_000  # the API's limit per intake
 MAX_CHARS = 10_000  # the API's limit per line
 CUT = " [...]"
+PAGE_OPENING = "/greet"  # sent by the chat page when it opens, not typed by the person
 
 
 def _at(timestamp: Any) -> str:
@@ -46,7 +48,7 @@ def transcript_of(events: list[dict[str, Any]]) -> list[dict[str, str]]:
                 lines.append(
                     {"speaker": "assistant", "text": _bounded(text), "at": _at(event.get("timestamp"))}
                 )
-        elif kind == "user" and text:
+        elif kind == "user" and text and not (text == PAGE_OPENING and text not in titles):
             said = titles.get(text, text)
             lines.append({"speaker": "reporter", "text": _bounded(said), "at": _at(event.get("timestamp"))})
     return lines[-MAX_LINES:]

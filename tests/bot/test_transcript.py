@@ -49,6 +49,11 @@ def test_a_button_press_is_written_as_the_title_that_was_shown():
     assert [line["text"] for line in transcript_of(events)] == ["Klopt dat?", "Ja, dat klopt"]
 
 
+def test_the_chat_pages_own_opening_is_left_out():
+    events = [user("/greet", T0), bot("Hoi, ik ben de Meldpunt-assistent.", T0 + 1), user("hallo", T0 + 2)]
+    assert [line["text"] for line in transcript_of(events)] == ["Hoi, ik ben de Meldpunt-assistent.", "hallo"]
+
+
 def test_messages_without_text_are_left_out():
     events = [bot(None, T0, [{"title": "A", "payload": "/a"}]), user("   ", T0 + 1), user("ok", T0 + 2)]
     assert transcript_of(events) == [{"speaker": "reporter", "text": "ok", "at": "2026-11-18T11:06:42+00:00"}]
