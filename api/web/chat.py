@@ -32,7 +32,11 @@ router = APIRouter(include_in_schema=False)
 
 SENDER = re.compile(r"[A-Za-z0-9_-]{16,64}")
 ASSISTANT_UNAVAILABLE = "the assistant cannot be reached right now; try again"
-NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
+NO_STORE = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 def embed_origins() -> list[str]:

@@ -171,7 +171,9 @@ def test_a_message_at_the_limit_goes_through(web: TestClient, assistant: Assista
 
 
 def test_an_unreadable_body_is_refused(web: TestClient) -> None:
-    answer = web.post("/webhooks/chat/webhook", content=b"{nope", headers={"Content-Type": "application/json"})
+    answer = web.post(
+        "/webhooks/chat/webhook", content=b"{nope", headers={"Content-Type": "application/json"}
+    )
     assert (answer.status_code, answer.json()["error"]) == (422, "bad_request")
 
 
@@ -181,7 +183,9 @@ def test_the_assistants_own_refusal_is_passed_on(web: TestClient, assistant: Ass
     assert (answer.status_code, answer.json()) == (422, {"error": "too_long", "detail": "longer than 40"})
 
 
-@pytest.mark.parametrize(("status", "answer"), [(500, {"error": "assistant_error"}), (200, {"not": "a list"})])
+@pytest.mark.parametrize(
+    ("status", "answer"), [(500, {"error": "assistant_error"}), (200, {"not": "a list"})]
+)
 def test_a_failing_assistant_is_a_503_to_retry(
     web: TestClient, assistant: Assistant, status: int, answer: Any
 ) -> None:
