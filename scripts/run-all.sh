@@ -9,6 +9,8 @@ API_PORT=${API_PORT:-8000}
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTIONS_PORT/webhook}
+# The chat page (served by the API) relays to this assistant.
+export MELDPUNT_ASSISTANT_URL=${MELDPUNT_ASSISTANT_URL:-http://127.0.0.1:$RASA_PORT}
 mkdir -p var/log
 
 pids=()
@@ -50,6 +52,8 @@ wait_for "Meldpunt API" "http://$API_HOST:$API_PORT/healthz"
 wait_for "Assistant" "http://127.0.0.1:$RASA_PORT/"
 cat <<INFO
 
+Chat page:         http://$API_HOST:$API_PORT/chat/   (widget on a page: http://$API_HOST:$API_PORT/chat/demo)
+Review pages:      http://$API_HOST:$API_PORT/review/ (staff; make an account with the line below)
 Assistant (REST):  http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook
 Rasa HTTP API:     http://127.0.0.1:$RASA_PORT/  $([ -n "${RASA_TOKEN:-}" ] && echo "(token: RASA_TOKEN)")
 Action server:     http://127.0.0.1:$ACTIONS_PORT/webhook
