@@ -1,9 +1,10 @@
 """End to end through the handover: the real Rasa server, the action server and the Meldpunt API.
 
-Three processes on free ports, sharing one module-scoped fixture:
+Three processes on free ports, started by tests/servers.py and shared by one module-scoped fixture:
 
 * the API (`uvicorn api.asgi:app` from .venv-api) on a temporary SQLite database migrated with
-  alembic, with fresh secrets and a staff admin made with `python -m api.cli create-staff`;
+  alembic, with fresh secrets from `python -m api.cli new-env` and a staff admin made with
+  `python -m api.cli create-staff`;
 * the action server (`python -m actions.server`), pointed at that API with a temporary outbox,
   a retry loop polling every second and short timeouts;
 * the Rasa server with the trained model (models/meldpunt.tar.gz, `make train`).
@@ -19,20 +20,13 @@ The tests run in file order (1, 3, 4, 5, 2, 6): the checks of the wording come l
 
 from __future__ import annotations
 
-import base64
 import json
-import os
 import re
-import secrets
-import sqlite3
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,15 +38,9 @@ from actions.handover import Runtime
 from actions.intake import build_intake
 from actions.receipt import new_receipt_code
 from actions.settings import HandoverSettings
-from tests.bot.test_rest_e2e import free_port
+from tests.servers import Stack, start_stack
 
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "meldpunt.tar.gz"
-RASA = str(Path(sys.executable).with_name("rasa"))
-API_BIN = ROOT / ".venv-api" / "bin"
 RASA_TOKEN = "handover-e2e-token"
-STAFF_EMAIL = "admin@example.org"
-STAFF_PASSWORD = "e2e-" + secrets.token_urlsafe(16)
 
 CODE = re.compile(r"\b\d{5}[ -]?\d{5}[ -]?\d{5}[ -]?\d{5}[ -]?\d{5}\b")
 RELATIONS = ("collega", "leidinggevende", "ondergeschikte", "burger_of_klant", "anders")
@@ -62,257 +50,11 @@ MONTHS_NL = [
 ]  # fmt: skip
 
 
-# --------------------------------------------------------------------------------------- processes
-
-
-class Server:
-    """One server process: started, checked for health, stopped and started again on its port."""
-
-    def __init__(
-        self, name: str, command: list[str], *, cwd: Path, env: dict[str, str], log: Path, health: str
-    ) -> None:
-        self.name, self.command, self.cwd, self.env, self.log, self.health = (
-            name,
-            command,
-            cwd,
-            env,
-            log,
-            health,
-        )
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        assert self.process is None or self.process.poll() is not None, f"{self.name} is running already"
-        with open(self.log, "ab") as log:
-            log.write(f"\n===== starting {self.name} =====\n".encode())
-            log.flush()
-            self.process = subprocess.Popen(
-                self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT
-            )
-
-    def wait_up(self, seconds: float = 240) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process is None or self.process.poll() is not None:
-                code = None if self.process is None else self.process.returncode
-                raise RuntimeError(f"{self.name} stopped while starting (exit {code}):\n{self.tail()}")
-            try:
-                if requests.get(self.health, timeout=2).ok:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.3)
-        raise RuntimeError(f"{self.name} did not come up within {seconds} s:\n{self.tail()}")
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def tail(self, lines: int = 40) -> str:
-        try:
-            text = self.log.read_text(errors="replace")
-        except OSError:
-            return "(no log)"
-        return f"--- last lines of {self.log.name} ---\n" + "\n".join(text.splitlines()[-lines:])
-
-
-@dataclass
-class Stack:
-    rasa_url: str
-    api_url: str
-    api_db: Path
-    outbox: Path
-    service_token: str
-    tmp: Path
-    api: Server
-    actions: Server
-    rasa: Server
-    _staff_token: str | None = field(default=None, repr=False)
-
-    # -- the staff's view, through the API
-
-    def staff_headers(self) -> dict[str, str]:
-        if self._staff_token is None:
-            response = requests.post(
-                f"{self.api_url}/api/v1/auth/token",
-                data={"username": STAFF_EMAIL, "password": STAFF_PASSWORD},
-                timeout=30,
-            )
-            assert response.status_code == 200, f"staff login failed: {response.status_code} {response.text}"
-            self._staff_token = response.json()["access_token"]
-        return {"Authorization": f"Bearer {self._staff_token}"}
-
-    def staff_get(self, path: str, **params: Any) -> Any:
-        response = requests.get(
-            f"{self.api_url}/api/v1{path}", headers=self.staff_headers(), params=params, timeout=30
-        )
-        assert response.status_code == 200, f"GET {path} {params}: {response.status_code} {response.text}"
-        return response.json()
-
-    def total(self, **filters: Any) -> int:
-        return int(self.staff_get("/intakes", page_size=1, **filters)["total"])
-
-    def detail(self, intake_id: str) -> dict[str, Any]:
-        return dict(self.staff_get(f"/intakes/{intake_id}"))
-
-    def find(self, description: str, **filters: Any) -> dict[str, Any]:
-        """The newest intake matching the filters whose description starts with the given text."""
-        items = self.staff_get("/intakes", page_size=20, sort="received_at", order="desc", **filters)["items"]
-        for item in items:
-            detail = self.detail(item["id"])
-            if str(detail.get("description") or "").startswith(description):
-                return detail
-        raise AssertionError(f"no intake with filters {filters} starts with {description!r}; listed: {items}")
-
-    # -- behind the scenes: the API's database (only while the API is stopped) and the outbox
-
-    def stored_intakes(self) -> int:
-        with sqlite3.connect(self.api_db) as conn:
-            return int(conn.execute("SELECT count(*) FROM intakes").fetchone()[0])
-
-    def outbox_rows(self) -> dict[str, dict[str, Any]]:
-        if not self.outbox.exists():
-            return {}
-        with sqlite3.connect(self.outbox) as conn:
-            conn.row_factory = sqlite3.Row
-            rows = conn.execute("SELECT * FROM outbox").fetchall()
-        return {row["intake_id"]: dict(row) for row in rows}
-
-    def logs(self) -> str:
-        return "\n".join(server.tail(25) for server in (self.actions, self.api))
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """This process's environment without settings of the API or the handover, plus `extra`."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("MELDPUNT_", "HANDOVER_")) and k not in ("DATABASE_URL", "STAFF_PASSWORD")
-    }
-    return {**env, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", **extra}
-
-
-def run_checked(command: list[str], *, cwd: Path, env: dict[str, str]) -> None:
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}"
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run `make train` first")
-    if not (API_BIN / "uvicorn").exists():
-        pytest.fail(f"{API_BIN} is missing: run `make setup-api` first")
-    tmp = tmp_path_factory.mktemp("handover")
-    api_port, actions_port, rasa_port = free_port(), free_port(), free_port()
-    service_token = secrets.token_urlsafe(32)
-    api_db = tmp / "meldpunt.db"
-    api_env = clean_env(
-        PYTHONPATH=str(ROOT),
-        DATABASE_URL=f"sqlite:///{api_db}",
-        MELDPUNT_SERVICE_TOKEN=service_token,
-        MELDPUNT_ENCRYPTION_KEY=base64.urlsafe_b64encode(os.urandom(32)).decode(),  # a Fernet key
-        MELDPUNT_RECEIPT_HASH_KEY=secrets.token_urlsafe(32),
-        MELDPUNT_JWT_SECRET=secrets.token_urlsafe(32),
-        MELDPUNT_LOG_LEVEL="WARNING",
-    )
-    run_checked(
-        [str(API_BIN / "alembic"), "-c", str(ROOT / "api" / "alembic.ini"), "upgrade", "head"],
-        cwd=tmp,
-        env=api_env,
-    )
-    run_checked(
-        [str(API_BIN / "python"), "-m", "api.cli", "create-staff", STAFF_EMAIL, "--role", "admin"],
-        cwd=tmp,
-        env={**api_env, "STAFF_PASSWORD": STAFF_PASSWORD},
-    )
-    api_url = f"http://127.0.0.1:{api_port}"
-    outbox = tmp / "outbox.db"
-    api = Server(
-        "API",
-        [
-            str(API_BIN / "uvicorn"),
-            "api.asgi:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(api_port),
-            "--no-access-log",
-        ],
-        cwd=tmp,
-        env=api_env,
-        log=tmp / "api.log",
-        health=f"{api_url}/healthz",
-    )
-    actions = Server(
-        "action server",
-        [sys.executable, "-m", "actions.server", "--actions", "actions", "--port", str(actions_port)],
-        cwd=ROOT,
-        env=clean_env(
-            PYTHONPATH=str(ROOT),
-            MELDPUNT_API_URL=api_url,
-            MELDPUNT_SERVICE_TOKEN=service_token,
-            HANDOVER_OUTBOX_PATH=str(outbox),
-            HANDOVER_RETRY_POLL_SECONDS="1",
-            HANDOVER_CONNECT_TIMEOUT_SECONDS="2",
-            HANDOVER_TIMEOUT_SECONDS="5",
-        ),
-        log=tmp / "actions.log",
-        health=f"http://127.0.0.1:{actions_port}/health",
-    )
-    rasa = Server(
-        "Rasa",
-        [
-            RASA,
-            "run",
-            "--model",
-            str(MODEL),
-            "--enable-api",
-            "--auth-token",
-            RASA_TOKEN,
-            "--endpoints",
-            str(ROOT / "bot" / "endpoints.yml"),
-            "--credentials",
-            str(ROOT / "bot" / "credentials.yml"),
-            "--port",
-            str(rasa_port),
-            "--interface",
-            "127.0.0.1",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=clean_env(PYTHONPATH=str(ROOT), ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook"),
-        log=tmp / "rasa.log",
-        health=f"http://127.0.0.1:{rasa_port}/",
-    )
-    servers = [api, actions, rasa]
-    try:
-        for server in servers:  # all three start at once; Rasa takes longest
-            server.start()
-        for server in servers:
-            server.wait_up()
-        yield Stack(
-            rasa_url=f"http://127.0.0.1:{rasa_port}",
-            api_url=api_url,
-            api_db=api_db,
-            outbox=outbox,
-            service_token=service_token,
-            tmp=tmp,
-            api=api,
-            actions=actions,
-            rasa=rasa,
-        )
-    finally:
-        for server in reversed(servers):
-            server.stop()
+    """The API with an admin, the action server handing over to it, and Rasa (tests/servers.py)."""
+    with start_stack(tmp_path_factory.mktemp("handover"), rasa_token=RASA_TOKEN) as stack:
+        yield stack
 
 
 # ------------------------------------------------------------------------------------ conversation

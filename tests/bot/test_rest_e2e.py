@@ -1,96 +1,29 @@
 """End to end: the real Rasa server and action server, talked to over the REST channel.
 
-Needs the trained model (models/meldpunt.tar.gz, `make train`). The tracker is read through Rasa's
-HTTP API with the token, as the slot contract says: category, ground, role and language.
+Needs the trained model (models/meldpunt.tar.gz, `make train`); tests/servers.py starts both. The
+tracker is read through Rasa's HTTP API with the token, as the slot contract says: category, ground,
+role and language.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "meldpunt.tar.gz"
+from tests.servers import start_stack
+
 TOKEN = "e2e-test-token"
-RASA = str(Path(sys.executable).with_name("rasa"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_until_up(url: str, processes: list[subprocess.Popen[bytes]], seconds: int = 240) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for process in processes:
-            if process.poll() is not None:
-                raise RuntimeError(f"a server stopped while starting (exit {process.returncode})")
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"{url} did not come up within {seconds} s")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run `make train` first")
-    logs = tmp_path_factory.mktemp("logs")
-    actions_port, rasa_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "RASA_TELEMETRY_ENABLED": "false",
-        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
-    }
-    rasa_command = [
-        RASA, "run", "--model", str(MODEL), "--enable-api", "--auth-token", TOKEN,
-        "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
-        "--port", str(rasa_port), "--interface", "127.0.0.1",
-    ]  # fmt: skip
-    actions_command = [
-        sys.executable,
-        "-m",
-        "actions.server",
-        "--actions",
-        "actions",
-        "--port",
-        str(actions_port),
-    ]
-    with open(logs / "actions.log", "wb") as actions_log, open(logs / "rasa.log", "wb") as rasa_log:
-        processes = [
-            subprocess.Popen(
-                actions_command, cwd=ROOT, env=env, stdout=actions_log, stderr=subprocess.STDOUT
-            ),
-            subprocess.Popen(rasa_command, cwd=ROOT, env=env, stdout=rasa_log, stderr=subprocess.STDOUT),
-        ]
-        try:
-            wait_until_up(f"http://127.0.0.1:{actions_port}/health", processes)
-            wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes)
-            yield f"http://127.0.0.1:{rasa_port}"
-        finally:
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+    """The action server and Rasa, without the API (tests/servers.py); Rasa's URL."""
+    with start_stack(tmp_path_factory.mktemp("rest"), api=False, rasa_token=TOKEN) as stack:
+        yield stack.rasa_url
 
 
 class Chat:
