@@ -58,7 +58,7 @@
   };
 
   var body = document.body;
-  var list = document.getElementById("messages");
+  var list = document.querySelector("#messages > ol");
   var form = document.getElementById("composer");
   var input = document.getElementById("message-input");
   var sendButton = document.getElementById("send");
