@@ -6,12 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select
 
 from api import audit
 from api.db import SessionDep
-from api.intakes import start_of
-from api.models import AuditEntry
 from api.schemas import NUL_FREE, IsoDate
 from api.security import AdminDep
 
@@ -49,19 +46,8 @@ def read_audit(
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> AuditPage:
     """The audit trail (admins): who read or changed which intake, and when. Newest first."""
-    query = select(AuditEntry)
-    if staff_email:
-        query = query.where(AuditEntry.staff_email == staff_email.strip().lower())
-    if action:
-        query = query.where(AuditEntry.action == action)
-    if intake_id:
-        query = query.where(AuditEntry.intake_id == intake_id)
-    if since:
-        query = query.where(AuditEntry.at >= start_of(since))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(AuditEntry.id.desc()).offset((page - 1) * page_size).limit(page_size)
-    ).all()
+    flt = audit.AuditFilter(staff_email=staff_email, action=action, intake_id=intake_id, since=since)
+    rows, total = audit.list_entries(session, flt, page=page, page_size=page_size)
     result = AuditPage(
         items=[AuditRead.model_validate(r) for r in rows],
         total=total,
