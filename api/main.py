@@ -22,7 +22,7 @@ from api.db import SessionDep
 from api.followup import FailureLimiter
 from api.limits import BodySizeLimit, BodyTooLarge, too_large
 from api.routes import audit, auth, followup, intakes, stats
-from api.web import chat
+from api.web import chat, review
 
 log = logging.getLogger("meldpunt.api")
 REQUIRED_SECRETS = ("service_token", "encryption_key", "receipt_hash_key", "jwt_secret")
@@ -90,6 +90,7 @@ def create_app() -> FastAPI:
     # The web pages, with their own CSS and scripts: everything is served from here.
     app.mount("/static", StaticFiles(directory=chat.WEB / "static"), name="static")
     app.include_router(chat.router)
+    app.include_router(review.router)
 
     @app.get("/healthz", tags=["health"])
     def health(session: SessionDep) -> dict[str, str]:
