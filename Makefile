@@ -16,7 +16,9 @@ BOT_VENV := .venv-bot
 BOT_PY := $(BOT_VENV)/bin/python
 RASA := PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/rasa
 MODEL := models/meldpunt.tar.gz
-BOT_SOURCES := $(shell find bot data -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+# What the model is trained from; the channels and endpoints are read at run time, not trained on.
+BOT_SOURCES := $(shell find bot data -type f \( -name '*.yml' -o -name '*.py' \) \
+  ! -name credentials.yml ! -name endpoints.yml ! -name channels.py 2>/dev/null)
 RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
@@ -118,8 +120,25 @@ nlu-report: setup-bot ## 5-fold cross-validation of the NLU -> docs/nlu-report.m
 	  --variant no_e5=scripts/nlu_variants/no_e5.yml --variant e5_only=scripts/nlu_variants/e5_only.yml \
 	  --variant no_ground_words=scripts/nlu_variants/no_ground_words.yml
 
+.PHONY: chromium
+chromium: ## Make sure Debian's chromium is at /usr/bin/chromium for the browser tests (installs it when needed)
+	@scripts/ensure-chromium.sh
+
+# axe-core for the browser tests, from the npm registry at the version the lock pins.
+AXE := tests/web/node_modules/axe-core/axe.min.js
+$(AXE): tests/web/package-lock.json tests/web/package.json
+	npm ci --prefix tests/web --no-audit --no-fund
+	@touch $@
+
+.PHONY: axe
+axe: $(AXE) ## Install axe-core for the browser tests (npm ci in tests/web)
+
+.PHONY: test-web
+test-web: setup-api setup-bot train chromium axe ## Browser tests of the web pages: Chromium, the API, the assistant
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(API_VENV)/bin/pytest tests/web -p no:cacheprovider
+
 .PHONY: test
-test: lint test-api test-bot ## Set up and run every test
+test: lint test-api test-bot test-web ## Set up and run every test
 
 .PHONY: bench-api
 bench-api: setup-api postgres ## API benchmark on SQLite and PostgreSQL -> docs/benchmarks.md
