@@ -1,4 +1,4 @@
-"""The chat channel's checks (bot/channels.py); tests/bot/test_chat_channel_e2e.py runs it in Rasa."""
+"""The chat channel's checks (bot/channels.py); tests/bot/test_rest_e2e.py runs it inside Rasa."""
 
 from __future__ import annotations
 

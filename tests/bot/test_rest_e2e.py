@@ -142,3 +142,51 @@ def test_odd_input_gets_a_kind_answer(server: str) -> None:
     chat.say("hoi")
     for text in ["😢", "x" * 5000, "Wie spät ist es?", "wat voor weer wordt het morgen"]:
         assert joined(chat.say(text)).strip()
+
+
+# ------------------------------------------------------------------ the chat page's channel
+
+
+def chat_say(server: str, sender: str, message: Any, **extra: Any) -> requests.Response:
+    return requests.post(
+        f"{server}/webhooks/chat/webhook", json={"sender": sender, "message": message, **extra}, timeout=30
+    )
+
+
+def test_the_chat_channel_tells_the_language_with_every_message(server: str) -> None:
+    sender = uuid.uuid4().hex
+    opening = chat_say(server, sender, "/greet")
+    assert opening.status_code == 200
+    assert opening.json() and {m["lang"] for m in opening.json()} == {"nl"}
+    english = chat_say(server, sender, "My colleagues keep making jokes about my accent and exclude me.")
+    assert english.json() and {m["lang"] for m in english.json()} == {"en"}
+    assert english.json()[0]["text"].startswith("It sounds like")
+
+
+def test_the_chat_channel_keeps_no_client_metadata(server: str) -> None:
+    sender = uuid.uuid4().hex
+    answer = chat_say(server, sender, "hoi", metadata={"ip": "10.1.2.3"}, input_channel="intranet")
+    assert answer.status_code == 200
+    tracker = requests.get(
+        f"{server}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=30
+    ).json()
+    said = [e for e in tracker["events"] if e["event"] == "user"]
+    assert [e["input_channel"] for e in said] == ["chat"]
+    # Rasa's own (model and assistant ids) only; nothing from the client.
+    assert set(said[0]["metadata"]) == {"assistant_id", "model_id"}
+    assert "10.1.2.3" not in str(tracker)
+
+
+@pytest.mark.parametrize(
+    ("sender", "message", "error"),
+    [
+        (uuid.uuid4().hex, "x" * 2001, "too_long"),
+        (uuid.uuid4().hex, "  ", "empty"),
+        ("kort", "hoi", "bad_sender"),
+    ],
+)
+def test_the_chat_channel_refuses_what_the_page_never_sends(
+    server: str, sender: str, message: str, error: str
+) -> None:
+    answer = chat_say(server, sender, message)
+    assert (answer.status_code, answer.json()["error"]) == (422, error)
