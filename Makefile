@@ -110,7 +110,7 @@ validate-bot: setup-bot ## rasa data validate, failing on any warning
 .PHONY: test-bot
 test-bot: validate-bot train ## Assistant: mypy, component and action tests, conversation tests, end-to-end over REST
 	PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/mypy --python-version 3.10 --ignore-missing-imports \
-	  --follow-imports=silent actions bot/components bot/vocab.py bot/receipt_code.py
+	  --follow-imports=silent actions bot/components bot/vocab.py bot/receipt_code.py bot/channels.py
 	PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/pytest tests/bot -p no:cacheprovider
 	@scripts/test-conversations.sh
 
