@@ -32,7 +32,9 @@ CSP = (
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: under no-referrer browsers send `Origin: null` with every form,
+    # and the origin check below would refuse the staff's own forms. Nothing leaks to other sites.
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
     # Nearly every page shows personal data; none of them may be kept by a browser or proxy.
     "Cache-Control": "no-store",

@@ -353,7 +353,7 @@ def test_a_login_form_token_is_short_lived() -> None:
 SECURITY = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",
     "cache-control": "no-store",
 }
 
