@@ -32,6 +32,7 @@ from api.web.review_intake_form import (
     parse_version,
     values_at,
 )
+from api.web.review_labels import local
 from api.web.sessions import ReviewSession, set_flash
 
 router = APIRouter(route_class=ReviewRoute)
@@ -76,7 +77,7 @@ def _page(
         session=session,
         status_code=status_code,
         flash=flash,
-        title=f"Intake van {detail.received_at:%d-%m-%Y}",
+        title=f"Intake van {local(detail.received_at):%d-%m-%Y}",
         intake=detail,
         version=version,
         form=form,

@@ -88,6 +88,8 @@ CHANNEL = {"chat": "Chat", "rest": "Koppeling", "anders": "Anders"}
 LANGUAGE = {"nl": "Nederlands", "en": "Engels"}
 AUTHOR = {"staff": "Meldpunt", "reporter": "Melder"}
 SPEAKER = {"reporter": "Melder", "assistant": "Assistent"}
+# Who made a change in an intake's history: these three, or the email address of a staff member.
+ACTOR = {"assistant": "Assistent", "reporter": "Melder", "system": "Systeem (bewaartermijn)"}
 CONTACT_FIELD = {"name": "Naam", "email": "E-mail", "phone": "Telefoon", "other": "Anders"}
 HISTORY_ACTION = {
     "received": "Ontvangen van de assistent",
@@ -136,6 +138,7 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "language": LANGUAGE,
     "author": AUTHOR,
     "speaker": SPEAKER,
+    "actor": ACTOR,
     "contact_field": CONTACT_FIELD,
     "history_action": HISTORY_ACTION,
     "history_field": HISTORY_FIELD,

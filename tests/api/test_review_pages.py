@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from api.models import AuditEntry, Intake, IntakeEvent, Staff
 from api.web.review_base import INTAKE_NOT_FOUND
 from api.web.review_intake_form import CONFLICT, MESSAGE_SENT, SAVED
+from api.web.review_labels import local
 from api.web.review_list import BAD_FILTER
 from tests.api.conftest import now
 from tests.api.factories import backdate, staff_headers
@@ -226,7 +227,7 @@ def test_an_unknown_intake_is_a_dutch_404(client: TestClient, staff: Staff, inta
 
 def test_the_page_has_its_own_title(client: TestClient, staff: Staff) -> None:
     page = page_of(client, new_intake(client))
-    assert f"<title>Intake van {now():%d-%m-%Y} – Meldpunt intake</title>" in page
+    assert f"<title>Intake van {local(now()):%d-%m-%Y} – Meldpunt intake</title>" in page
 
 
 # --- changing an intake -----------------------------------------------------------------------
