@@ -47,8 +47,8 @@ def period_options(selected_year: int, today: date) -> list[tuple[int, list[tupl
     result = []
     for year in years:
         options = [(f"{year}", f"{year}, heel het jaar")]
-        options += [(f"{year}-H1", f"{year}, eerste halfjaar (januari tot en met juni)")]
-        options += [(f"{year}-H2", f"{year}, tweede halfjaar (juli tot en met december)")]
+        options += [(f"{year}-H1", f"{year}, eerste halfjaar")]
+        options += [(f"{year}-H2", f"{year}, tweede halfjaar")]
         options += [(f"{year}-Q{q}", f"{year}, {QUARTERS[q - 1]} kwartaal") for q in range(1, 5)]
         options += [(f"{year}-{m:02d}", f"{MONTHS[m - 1]} {year}") for m in range(1, 13)]
         result.append((year, options))

@@ -182,6 +182,8 @@ def yes_no(value: bool | None) -> str:
 
 def history_value(field: str, value: Any) -> str:
     """A value in the history of an intake, as staff read it."""
+    if field == "acknowledged_at" and value is None:
+        return "nog niet"
     if value is None or value == "":
         return "leeg"
     if isinstance(value, bool):

@@ -297,6 +297,14 @@ def test_a_post_from_another_origin_is_refused_even_with_the_token(client: TestC
     assert _session_count(db, staff.id) == 1
 
 
+def test_a_post_from_an_opaque_origin_is_refused(client: TestClient, db: Session) -> None:
+    """A sandboxed frame or a data: page sends `Origin: null`; our own pages send their origin."""
+    staff = logged_in(client, db)
+    response = client.post("/review/logout", data=logout_form(client), headers={"Origin": "null"})
+    assert response.status_code == 403
+    assert _session_count(db, staff.id) == 1
+
+
 def test_a_post_from_our_own_origin_is_accepted(client: TestClient, db: Session) -> None:
     logged_in(client, db)
     response = client.post(
