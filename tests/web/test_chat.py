@@ -1,0 +1,475 @@
+"""The chat page (/chat/) and its widget in Chromium, against the real API, action server and Rasa.
+
+The page's contract: `<html lang>` follows the conversation; `#messages` (role=log) holds
+`li.msg.bot` / `li.msg.user` with a `lang`; the assistant's buttons are `button.choice` in the last
+bot message; the composer is `#composer` with `textarea#message-input` (its limit in
+`data-max-length`) and `button#send`; `#typing` shows while waiting; `#composer-error` (role=alert)
+says what is wrong; a message that could not be sent is `li.msg.user.failed` with `button.retry`;
+`button#quick-exit` ("Snel weg") leaves; state lives in sessionStorage `meldpunt.chat` only, and
+there are no cookies. The page talks to the assistant through POST /webhooks/chat/webhook.
+
+Screenshots of each state go to var/test-artifacts/web/.
+"""
+
+from __future__ import annotations
+
+import http.server
+import re
+import threading
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, Route, expect
+
+from tests.web.conftest import EXIT_URL, WebStack
+from tests.web.helpers import (
+    CODE,
+    REPLY_TIMEOUT_MS,
+    ChatPage,
+    axe,
+    focus_is_visible,
+    focus_obscured,
+    screenshot,
+)
+
+WEBHOOK = "**/webhooks/chat/webhook"
+STORAGE_KEY = "meldpunt.chat"
+DESCRIPTION = (
+    "Mijn collega's sluiten me al maanden buiten. Ze negeren me in de kantine, lachen me uit in de "
+    "groepsapp en nodigen me nooit uit als ze samen gaan lunchen."
+)
+
+# The buttons that pass over an intake question, first the one for anonymous contact.
+SHORT_ANSWERS = (
+    "Anoniem, alleen een code",
+    "Sla over",
+    "Nee, dit is genoeg",
+    "Weet ik niet",
+    "Nee, niemand",
+    "Nog niets",
+)
+
+# Found by these tests: the sticky composer covers the newest message and its buttons (the page
+# scrolls the last message to the bottom edge, behind the composer). Remove once the page keeps
+# them clear of it (e.g. scroll-padding-bottom, or the message list as its own scroll area).
+COMPOSER_COVERS = pytest.mark.xfail(
+    strict=True, reason="chat page: the sticky composer hides the newest message and its focused buttons"
+)
+
+
+def storage(page: Page) -> str | None:
+    return page.evaluate("(key) => window.sessionStorage.getItem(key)", STORAGE_KEY)
+
+
+def to_options(chat: ChatPage, description: str, organisation: str) -> str:
+    """From the greeting to the options: describe, confirm, employee, organisation (typed and clicked)."""
+    chat.say("hallo")
+    assert "Vertel in je eigen woorden" in chat.all_bot_text(), f"no open question\n{chat}"
+    chat.say(description)
+    assert "Ja, dat klopt" in chat.choices(), f"no category to confirm\n{chat}"
+    chat.click("Ja, dat klopt")
+    assert "Ja, ik werk bij het Rijk" in chat.choices(), f"no question about the role\n{chat}"
+    chat.click("Ja, ik werk bij het Rijk")
+    assert "Bij welke organisatie" in chat.bot_text(2), f"no question about the organisation\n{chat}"
+    return chat.say(organisation)
+
+
+# ------------------------------------------------------------------------------- a) a whole intake
+
+
+def test_a_whole_intake_by_typing_and_clicking(chat: ChatPage, web: WebStack) -> None:
+    page = chat.page
+    before = web.stack.total()
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    expect(page.locator("#messages")).to_have_attribute("role", "log")
+    expect(page.locator("#messages")).to_have_attribute("aria-live", "polite")
+    screenshot(page, "chat-01-opening")
+
+    to_options(chat, DESCRIPTION, "Rijkswaterstaat")
+    assert "Een klacht indienen" in chat.choices(), f"no button for a complaint\n{chat}"
+    screenshot(page, "chat-02-options")
+    text = chat.click("Een klacht indienen")
+    assert "Ik stel je nu een paar vragen" in text, f"the intake did not start\n{chat}"
+
+    for _ in range(15):  # skip or say no to every question, stay anonymous
+        if "Dit stuur ik naar het Meldpunt" in chat.bot_text(3):
+            break
+        choices = chat.choices()
+        answer = next((title for title in SHORT_ANSWERS if title in choices), None)
+        assert answer, f"a question without any of {SHORT_ANSWERS}: {choices}\n{chat}"
+        chat.click(answer)
+    else:
+        raise AssertionError(f"no summary after 15 answers\n{chat}")
+    assert "Ja, versturen" in chat.choices(), f"no button to send\n{chat}"
+    screenshot(page, "chat-03-summary")
+
+    text = chat.click("Ja, versturen")
+    assert "Je melding is verstuurd naar het Meldpunt" in text, f"not sent\n{chat}\n{web.stack.logs()}"
+    code = CODE.search(text)
+    assert code, f"no receipt code (25 digits in groups of five) in the answer\n{chat}"
+    screenshot(page, "chat-04-receipt-code")
+
+    # Every message carries its language; the buttons of earlier messages can no longer be used.
+    langs = page.locator("#messages li.msg").evaluate_all("(items) => items.map((li) => li.lang)")
+    assert langs and set(langs) == {"nl"}, f"messages' lang attributes: {langs}"
+    stale = page.locator("#messages li.msg.bot:not(:last-child) button.choice:enabled")
+    assert stale.count() == 0, f"{stale.count()} buttons of earlier messages still work"
+
+    # The staff see it, as the intake role sees the list and the admin the detail.
+    assert web.stack.total() == before + 1, f"no new intake at the Meldpunt\n{web.stack.logs()}"
+    listed = web.stack.staff_get("/intakes", role="intake", page_size=5, sort="received_at", order="desc")
+    assert listed["total"] == before + 1
+    detail = web.stack.find(DESCRIPTION, category="pesten", organisation="Rijkswaterstaat")
+    assert (detail["channel"], detail["consent"], detail["contact_preference"]) == ("chat", True, "anoniem")
+    said = [line["text"] for line in detail["transcript"] if line["speaker"] == "reporter"]
+    assert said[-1] == "Ja, versturen", f"the transcript has the buttons' titles: {said}"
+    assert not [s for s in said if s.startswith("/")], f"payloads in the transcript: {said}"
+
+    assert not page.context.cookies(), "the chat set a cookie"
+    saved = storage(page)
+    assert saved and code[0].replace(" ", "") in saved.replace(" ", ""), (
+        "the conversation is not kept in the tab"
+    )
+
+
+# ---------------------------------------------------------------------------------- b) "Snel weg"
+
+
+def test_quick_exit_leaves_and_forgets(chat: ChatPage, web: WebStack) -> None:
+    page = chat.page
+    secret = "Mijn leidinggevende schreeuwt tegen me waar iedereen bij is."
+    chat.say(secret)
+    assert storage(page), "nothing in sessionStorage during the conversation"
+    exit_button = page.locator("button#quick-exit")
+    expect(exit_button).to_have_text("Snel weg")
+    exit_button.click()
+    page.wait_for_url(EXIT_URL)
+    assert page.url == EXIT_URL
+
+    chat.open()
+    expect(chat.bot_messages.first).to_be_visible(timeout=REPLY_TIMEOUT_MS)  # a fresh opening
+    assert secret not in page.content(), "the old conversation is shown again"
+    assert chat.user_messages.count() == 0, "messages of the old conversation are shown"
+    saved = storage(page) or ""
+    assert secret not in saved, f"sessionStorage still holds the old conversation: {saved[:200]}"
+    assert page.evaluate("() => Object.keys(window.sessionStorage)") in ([], [STORAGE_KEY])
+
+
+def test_quick_exit_cannot_be_undone_with_back(chat: ChatPage) -> None:
+    page = chat.page
+    secret = "Een collega zat ongevraagd aan me bij het koffieapparaat."
+    chat.say(secret)
+    page.locator("button#quick-exit").click()
+    page.wait_for_url(EXIT_URL)
+    page.go_back()  # the exit replaced the chat in the history: back leads before it, not into it
+    page.wait_for_timeout(500)
+    assert secret not in page.content(), f"Back brings the conversation back ({page.url})"
+    if page.url.startswith(chat.base):  # back on the chat page: a new conversation
+        assert secret not in (storage(page) or ""), "Back finds the conversation in sessionStorage"
+
+
+# ----------------------------------------------------------------------------------- c) keyboard
+
+
+def tab_to(
+    page: Page, selector: str, *, title: str | None = None, limit: int = 40, unobscured: bool = False
+) -> list[str]:
+    """Press Tab until the focus is on an element matching the selector (and title); every element
+    on the way must show its focus (and, with `unobscured`, not be hidden behind another). Returns
+    the stops."""
+    stops: list[str] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        visible, described = focus_is_visible(page)
+        stops.append(described)
+        if described != "nothing has focus":
+            assert visible, "the focus is not visible on " + described + "\nstops:\n" + "\n".join(stops)
+            hidden_by = focus_obscured(page) if unobscured else None
+            assert hidden_by is None, f"the focused {described} is hidden by {hidden_by}"
+        here = page.evaluate(
+            "([sel, title]) => { const el = document.activeElement;"
+            " return !!el && el.matches(sel) && (title === null || el.innerText.trim() === title); }",
+            [selector, title],
+        )
+        if here:
+            return stops
+    raise AssertionError(f"Tab never reached {selector} {title or ''}; stops:\n" + "\n".join(stops))
+
+
+def test_keyboard_only(chat: ChatPage) -> None:
+    page = chat.page
+    chat.wait_for_answer(0)
+    tab_to(page, "textarea#message-input")
+    page.keyboard.type("hallo")
+    before = chat.bot_messages.count()
+    page.keyboard.press("Enter")
+    chat.wait_for_answer(before)
+    expect(chat.user_messages.last).to_contain_text("hallo")
+
+    page.keyboard.type("Mijn collega's negeren me al weken en lachen me uit als ik iets zeg.")
+    before = chat.bot_messages.count()
+    page.keyboard.press("Enter")
+    chat.wait_for_answer(before)
+    assert "Ja, dat klopt" in chat.choices(), f"no buttons to confirm\n{chat}"
+
+    tab_to(page, "#messages li.msg.bot:last-child button.choice", title="Ja, dat klopt")
+    screenshot(page, "chat-keyboard-focus-on-choice", full_page=False)
+    before = chat.bot_messages.count()
+    page.keyboard.press("Enter")
+    chat.wait_for_answer(before)
+    expect(chat.user_messages.last).to_contain_text("Ja, dat klopt")
+
+    assert "Ja, ik werk bij het Rijk" in chat.choices(), f"no question about the role\n{chat.choices()}"
+    tab_to(page, "#messages li.msg.bot:last-child button.choice", title="Ja, ik werk bij het Rijk")
+    before = chat.bot_messages.count()
+    page.keyboard.press(" ")
+    chat.wait_for_answer(before)
+    expect(chat.user_messages.last).to_contain_text("Ja, ik werk bij het Rijk")
+    assert "Bij welke organisatie" in chat.bot_text(2)
+
+    # Shift+Enter is a new line, not a send.
+    tab_to(page, "textarea#message-input")
+    count = chat.user_messages.count()
+    page.keyboard.type("eerste regel")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("tweede regel")
+    assert chat.input.input_value() == "eerste regel\ntweede regel"
+    assert chat.user_messages.count() == count
+
+
+@COMPOSER_COVERS
+def test_a_focused_choice_is_not_hidden(chat: ChatPage) -> None:
+    """WCAG 2.2, 2.4.11: what has the keyboard focus is not hidden behind the composer."""
+    chat.say("hallo")
+    chat.say("Mijn collega's negeren me al weken en lachen me uit als ik iets zeg.")
+    assert chat.page.evaluate("document.documentElement.scrollHeight > innerHeight"), "no scrolling yet"
+    chat.input.focus()
+    tab_to(chat.page, "#messages li.msg.bot:last-child button.choice", unobscured=True)
+
+
+@COMPOSER_COVERS
+def test_each_answer_comes_into_view(chat: ChatPage) -> None:
+    """After each turn the person sees the start of the answer, not hidden behind the composer."""
+    page = chat.page
+    turns = [
+        ("say", "hallo"),
+        ("say", "Mijn collega's negeren me al weken en lachen me uit als ik iets zeg."),
+        ("click", "Ja, dat klopt"),
+        ("click", "Ja, ik werk bij het Rijk"),
+        ("say", "Belastingdienst"),
+    ]
+    for how, text in turns:
+        before = chat.bot_messages.count()
+        if how == "say":
+            chat.say(text)
+        else:
+            chat.click(text)
+        first = chat.bot_messages.nth(before)
+        expect(first).to_be_in_viewport()
+        hidden_by = page.evaluate(
+            """(el) => { const r = el.getBoundingClientRect();
+                const x = r.left + 8, y = Math.max(r.top, 0) + 8;
+                const hit = document.elementFromPoint(x, y);
+                if (hit && (hit === el || el.contains(hit))) return null;
+                return hit ? hit.outerHTML.slice(0, 80) : 'nothing'; }""",
+            first.element_handle(),
+        )
+        assert hidden_by is None, f"the start of the answer to {text!r} is hidden by {hidden_by}\n{chat}"
+    screenshot(page, "chat-answer-in-view", full_page=False)
+
+
+# ------------------------------------------------------------------------------ d) too long a message
+
+
+def test_a_too_long_message_is_refused_and_not_sent(chat: ChatPage) -> None:
+    page = chat.page
+    chat.wait_for_answer(0)
+    limit = int(chat.input.get_attribute("data-max-length") or 2000)
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if "/webhooks/chat/webhook" in r.url else None)
+    count = chat.user_messages.count()
+    chat.input.fill("a" * (limit + 1))
+    page.locator("button#send").click()
+    error = page.locator("#composer-error")
+    expect(error).to_have_attribute("role", "alert")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text(str(limit))
+    page.wait_for_timeout(300)
+    assert not sent, f"the too-long message was sent: {sent}"
+    assert chat.user_messages.count() == count, "the too-long message is shown as sent"
+    assert len(chat.input.input_value()) == limit + 1, "the text was taken out of the field"
+    screenshot(page, "chat-too-long")
+    axe(page, "the chat page with a too-long message")
+
+    chat.input.fill("a" * limit)  # at the limit it goes
+    expect(error).to_be_empty()
+
+
+# --------------------------------------------------------------------------- e) the network fails
+
+
+def test_a_message_that_fails_can_be_sent_again(chat: ChatPage, context: BrowserContext) -> None:
+    page = chat.page
+    chat.wait_for_answer(0)
+
+    def abort(route: Route) -> None:
+        route.abort()
+
+    page.route(WEBHOOK, abort)
+    chat.input.fill("hallo")
+    page.locator("button#send").click()
+    failed = page.locator("#messages li.msg.user.failed")
+    expect(failed).to_have_count(1)
+    expect(failed).to_contain_text("hallo")
+    retry = failed.locator("button.retry")
+    expect(retry).to_be_visible()
+    screenshot(page, "chat-failed-message")
+    axe(page, "the chat page with a failed message")
+
+    page.unroute(WEBHOOK, abort)
+    before = chat.bot_messages.count()
+    retry.click()
+    chat.wait_for_answer(before)
+    expect(failed).to_have_count(0)
+    expect(chat.user_messages.last).to_contain_text("hallo")
+    assert "Vertel in je eigen woorden" in chat.bot_text(3), f"no answer after the retry\n{chat}"
+
+
+# ------------------------------------------------------------------------------------- f) English
+
+
+def test_an_english_conversation_turns_the_page_english(chat: ChatPage) -> None:
+    page = chat.page
+    send = page.locator("button#send")
+    expect(send).to_have_text("Verstuur")
+    chat.say("my manager keeps making comments about my body and sends me messages at night")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(send).to_have_text(re.compile("send", re.I))
+    expect(page.locator("button#quick-exit")).not_to_have_text("Snel weg")
+    assert "It sounds like" in chat.bot_text(2), f"no English answer\n{chat}"
+    expect(chat.bot_messages.last).to_have_attribute("lang", "en")
+    assert "Yes, that's right" in chat.choices(), f"no English buttons\n{chat}"
+    chat.click("Yes, that's right")
+    assert "Yes, I work for the Rijk" in chat.choices(), f"{chat}"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    screenshot(page, "chat-english")
+    axe(page, "the chat page in English")
+
+
+# -------------------------------------------------------------------------------- g) accessibility
+
+
+def test_axe_finds_no_serious_violations(chat: ChatPage) -> None:
+    page = chat.page
+    chat.wait_for_answer(0)
+    axe(page, "the chat page at the start")
+    chat.say("hallo")
+    chat.say("Mijn collega's negeren me al weken en lachen me uit als ik iets zeg.")
+    chat.click("Ja, dat klopt")
+    axe(page, "the chat page after a few turns, with buttons")
+
+
+# ------------------------------------------------------------------------------------- h) 200% zoom
+
+
+def zoomed(width: int) -> dict[str, object]:
+    """A 1280 px wide screen at 1280/width zoom: 640 CSS px is 200%, and 320 px is WCAG 1.4.10's
+    reflow width (400%)."""
+    return {
+        "locale": "nl-NL",
+        "viewport": {"width": width, "height": 512 if width == 640 else 256},
+        "device_scale_factor": 1280 / width,
+    }
+
+
+@pytest.mark.parametrize("context_options", [zoomed(640), zoomed(320)], ids=["200pct", "400pct"])
+def test_zoomed_page_reflows(chat: ChatPage, context_options: dict[str, object]) -> None:
+    page = chat.page
+    width = context_options["viewport"]["width"]  # type: ignore[index]
+
+    def check(when: str) -> None:
+        sizes = page.evaluate(
+            "() => { const root = document.documentElement;"
+            " return {scroll: root.scrollWidth, client: root.clientWidth}; }"
+        )
+        assert sizes["scroll"] <= sizes["client"], f"horizontal scrolling at {width} px {when}: {sizes}"
+        if width < 640:  # 256 px high: the composer may be below, but all of it within reach
+            page.locator("#composer").scroll_into_view_if_needed()
+        expect(page.locator("#composer")).to_be_in_viewport(ratio=1)
+        expect(page.locator("button#send")).to_be_in_viewport(ratio=1)
+
+    chat.wait_for_answer(0)
+    check("at the start")
+    chat.say("hallo")
+    chat.say("Mijn collega's negeren me al weken en lachen me uit als ik iets zeg.")
+    chat.say("https://voorbeeld.example.org/" + "heel-lang-woord" * 12)  # one unbreakable word
+    check("after a few turns")
+    screenshot(page, f"chat-zoom-{width}px")
+
+
+# -------------------------------------------------------------------------------------- i) the widget
+
+
+class HostPage(http.server.BaseHTTPRequestHandler):
+    """An intranet page of another origin, carrying the widget's one tag."""
+
+    html = b""
+
+    def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(self.html)))
+        self.end_headers()
+        self.wfile.write(self.html)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture
+def host_page(web: WebStack) -> Iterator[str]:
+    page = f"""<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><title>Intranet</title>
+<script src="{web.base}/chat/widget.js" defer></script></head>
+<body><main><h1>Intranet van het Rijk</h1><p>Nieuws van de afdeling.</p></main></body></html>"""
+    handler = type("Handler", (HostPage,), {"html": page.encode()})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", web.embed_port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"{web.embed_origin}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_widget_opens_the_chat_in_a_frame(page: Page, host_page: str) -> None:
+    page.goto(host_page)
+    opener = page.locator("button#meldpunt-widget-open")
+    expect(opener).to_be_visible()
+    expect(page.locator("iframe#meldpunt-widget-frame")).to_have_count(0)
+    screenshot(page, "widget-1-closed", full_page=False)
+    axe(page, "the host page with the widget closed")
+
+    opener.click()
+    frame_element = page.locator("iframe#meldpunt-widget-frame")
+    expect(frame_element).to_be_visible()
+    frame = page.frame_locator("iframe#meldpunt-widget-frame")
+    expect(frame.locator("textarea#message-input")).to_be_visible()
+    expect(frame.locator("#messages li.msg.bot").first).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+    screenshot(page, "widget-2-open", full_page=False)
+
+    bot = frame.locator("#messages li.msg.bot")
+    before = bot.count()
+    frame.locator("textarea#message-input").fill("hallo")
+    frame.locator("textarea#message-input").press("Enter")
+    expect(frame.locator("#messages li.msg.user")).to_contain_text(["hallo"])
+    expect(bot.nth(before)).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+    expect(frame.locator("#typing")).to_be_hidden()
+    expect(bot.nth(before)).to_be_in_viewport()
+    screenshot(page, "widget-3-conversation", full_page=False)
+    axe(page, "the host page with the widget open")
+
+    # "Snel weg" in the frame leaves the host page too.
+    frame.locator("button#quick-exit").click()
+    page.wait_for_url(EXIT_URL)
