@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchdoc import write_section  # noqa: E402
+
+from tests.servers import start_stack  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA = str(Path(sys.executable).with_name("rasa"))
@@ -84,12 +85,6 @@ CONVERSATIONS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
@@ -106,51 +101,10 @@ def memory_mb(pid: int) -> tuple[float, float]:
 
 @contextmanager
 def servers(model: Path, logs: Path) -> Iterator[tuple[str, int]]:
-    actions_port, rasa_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "RASA_TELEMETRY_ENABLED": "false",
-        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
-    }
-    rasa_command = [
-        RASA, "run", "--model", str(model), "--endpoints", "bot/endpoints.yml",
-        "--credentials", "bot/credentials.yml", "--port", str(rasa_port), "--interface", "127.0.0.1",
-    ]  # fmt: skip
-    actions_command = [
-        sys.executable,
-        "-m",
-        "actions.server",
-        "--actions",
-        "actions",
-        "--port",
-        str(actions_port),
-    ]
-    with open(logs / "actions.log", "wb") as alog, open(logs / "rasa.log", "wb") as rlog:
-        actions = subprocess.Popen(actions_command, cwd=ROOT, env=env, stdout=alog, stderr=subprocess.STDOUT)
-        rasa = subprocess.Popen(rasa_command, cwd=ROOT, env=env, stdout=rlog, stderr=subprocess.STDOUT)
-        try:
-            for url in (f"http://127.0.0.1:{actions_port}/health", f"http://127.0.0.1:{rasa_port}/"):
-                deadline = time.monotonic() + 300
-                while True:
-                    if rasa.poll() is not None or actions.poll() is not None:
-                        raise RuntimeError(f"a server stopped while starting; see {logs}")
-                    try:
-                        if requests.get(url, timeout=2).ok:
-                            break
-                    except requests.RequestException:
-                        pass
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"{url} did not start in 5 minutes")
-                    time.sleep(0.5)
-            yield f"http://127.0.0.1:{rasa_port}", rasa.pid
-        finally:
-            for process in (rasa, actions):
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+    """The action server and Rasa (tests/servers.py); Rasa's URL and process id."""
+    with start_stack(logs, api=False, model=model) as stack:
+        assert stack.rasa is not None and stack.rasa.process is not None
+        yield stack.rasa_url, stack.rasa.process.pid
 
 
 def play(base: str, turns: list[str], latencies: list[float], errors: list[str]) -> None:
