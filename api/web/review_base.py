@@ -25,6 +25,7 @@ from api.web.sessions import COOKIE, ReviewSession, load_session, tokens_match
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 HOME = "/review/"
 LOGIN = "/review/login"
+LOGOUT = "/review/logout"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
@@ -137,7 +138,8 @@ def safe_next(value: str | None) -> str:
     parts = urlsplit(value)
     if parts.scheme or parts.netloc or "\\" in value or not value.isprintable() or " " in value:
         return HOME
-    return value
+    # A form that was sent after the session ended: its address is no page to return to.
+    return HOME if parts.path in (LOGIN, LOGOUT) else value
 
 
 def next_of(request: Request) -> str:

@@ -149,6 +149,7 @@ def test_a_planted_session_cookie_is_not_adopted(client: TestClient, db: Session
         "/\\evil.example",
         "/api/v1/intakes",
         "/reviewer",
+        "/review/logout",
     ],
 )
 def test_next_outside_the_review_pages_is_ignored(client: TestClient, db: Session, next_url: str) -> None:
