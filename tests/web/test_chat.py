@@ -52,9 +52,6 @@ SHORT_ANSWERS = (
 # Found by these tests: the sticky composer covers the newest message and its buttons (the page
 # scrolls the last message to the bottom edge, behind the composer). Remove once the page keeps
 # them clear of it (e.g. scroll-padding-bottom, or the message list as its own scroll area).
-COMPOSER_COVERS = pytest.mark.xfail(
-    strict=True, reason="chat page: the sticky composer hides the newest message and its focused buttons"
-)
 
 
 def storage(page: Page) -> str | None:
@@ -237,7 +234,6 @@ def test_keyboard_only(chat: ChatPage) -> None:
     assert chat.user_messages.count() == count
 
 
-@COMPOSER_COVERS
 def test_a_focused_choice_is_not_hidden(chat: ChatPage) -> None:
     """WCAG 2.2, 2.4.11: what has the keyboard focus is not hidden behind the composer."""
     chat.say("hallo")
@@ -247,7 +243,6 @@ def test_a_focused_choice_is_not_hidden(chat: ChatPage) -> None:
     tab_to(chat.page, "#messages li.msg.bot:last-child button.choice", unobscured=True)
 
 
-@COMPOSER_COVERS
 def test_each_answer_comes_into_view(chat: ChatPage) -> None:
     """After each turn the person sees the start of the answer, not hidden behind the composer."""
     page = chat.page

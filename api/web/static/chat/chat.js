@@ -202,20 +202,28 @@
     state.messages.forEach(function (m, i) { list.appendChild(render(m, i)); });
   }
 
-  function refresh(newFrom) {
+  function refresh(showFrom) {
     // Re-render only what changed: earlier messages stay put, so screen readers announce new ones only.
     var items = list.children;
     for (var i = 0; i < state.messages.length; i++) {
       var fresh = render(state.messages[i], i);
-      if (i < items.length) {
-        if (i >= newFrom || items[i].outerHTML !== fresh.outerHTML) { items[i].replaceWith(fresh); }
-      } else {
+      if (i >= items.length) {
         list.appendChild(fresh);
+      } else if (items[i].outerHTML !== fresh.outerHTML) {
+        items[i].replaceWith(fresh);
       }
     }
     while (list.children.length > state.messages.length) { list.lastChild.remove(); }
-    var last = list.lastElementChild;
-    if (last && last.scrollIntoView) { last.scrollIntoView({ block: "nearest" }); }
+    // Bring the start of what is new into view (the composer's height is kept free, see below).
+    var target = list.children[Math.min(showFrom, list.children.length - 1)];
+    if (target && target.scrollIntoView) { target.scrollIntoView({ block: "start" }); }
+  }
+
+  // The composer sticks to the bottom of the window on taller screens: keep that strip free when the
+  // browser scrolls something into view, also for keyboard focus (WCAG 2.4.11, focus not obscured).
+  function keepComposerFree() {
+    var sticky = window.getComputedStyle(form).position === "sticky";
+    document.documentElement.style.scrollPaddingBottom = sticky ? (form.offsetHeight + 16) + "px" : "";
   }
 
   function showError(text) { errorBox.textContent = text || ""; }
@@ -268,6 +276,7 @@
     refresh(from);
     request.then(function (answers) {
       message.status = "sent";
+      var firstAnswer = state.messages.length;
       answers.forEach(function (a) {
         if (a.lang === "nl" || a.lang === "en") { state.lang = a.lang; }
         if (!a.text && !(a.buttons && a.buttons.length)) { return; }
@@ -280,7 +289,7 @@
       });
       save();
       applyLanguage();
-      refresh(from);
+      refresh(firstAnswer);
     }).catch(function (problem) {
       if (problem && problem.code === "too_long") {
         // The server's limit: take the message back into the field, nothing is lost.
@@ -296,7 +305,7 @@
         message.reason = reasonOf(problem);
       }
       save();
-      refresh(0);
+      refresh(state.messages.length - 1);
     });
   }
 
@@ -351,6 +360,9 @@
 
   applyLanguage();
   renderAll();
+  keepComposerFree();
+  window.addEventListener("resize", keepComposerFree);
+  if (window.ResizeObserver) { new ResizeObserver(keepComposerFree).observe(form); }
   if (state.messages.length === 0) {
     deliver({ from: "opening", text: OPENING });
   }
