@@ -102,7 +102,9 @@ def test_the_chat_page_is_dutch_anonymous_and_self_contained(web: TestClient) ->
     assert page.headers["cache-control"] == "no-store"
     assert page.headers["referrer-policy"] == "no-referrer"
     # Nothing is loaded from elsewhere: every src and href is a path here, an anchor or inline data.
-    assert all(url.startswith(("/", "#", "data:")) for url in re.findall(r'(?:src|href)="([^"]*)"', page.text))
+    assert all(
+        url.startswith(("/", "#", "data:")) for url in re.findall(r'(?:src|href)="([^"]*)"', page.text)
+    )
 
 
 def test_chat_without_slash_redirects(web: TestClient) -> None:
