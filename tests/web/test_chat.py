@@ -49,10 +49,6 @@ SHORT_ANSWERS = (
     "Nog niets",
 )
 
-# Found by these tests: the sticky composer covers the newest message and its buttons (the page
-# scrolls the last message to the bottom edge, behind the composer). Remove once the page keeps
-# them clear of it (e.g. scroll-padding-bottom, or the message list as its own scroll area).
-
 
 def storage(page: Page) -> str | None:
     return page.evaluate("(key) => window.sessionStorage.getItem(key)", STORAGE_KEY)
