@@ -4,20 +4,23 @@ downloads a browser here: PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1, and `playwright in
 
 Run with `make test-web`. Each test gets a fresh browser context (no cookies, storage or cache
 shared between tests); after each test the context must have no cookies, must have asked no host
-but 127.0.0.1, and its pages must have thrown no uncaught JavaScript error. When a test fails, a
-screenshot of its page goes to var/test-artifacts/web/FAILED-<test>.png (and -full.png).
+but 127.0.0.1, and its pages must have thrown no uncaught JavaScript error. A test of the review
+pages overrides `cookie_paths` to allow cookies of 127.0.0.1 at those paths only, each HttpOnly and
+SameSite=Strict. When a test fails, a screenshot of its page goes to
+var/test-artifacts/web/FAILED-<test>.png (and -full.png).
 """
 
 from __future__ import annotations
 
 import os
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Cookie, Page, Playwright, sync_playwright
 
 from tests.servers import Stack, free_port, start_stack
 from tests.web.helpers import ARTIFACTS, ChatPage
@@ -125,10 +128,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+CONTEXT_OPTIONS: dict[str, object] = {"locale": "nl-NL", "viewport": {"width": 1280, "height": 900}}
+
+
 @pytest.fixture
 def context_options() -> dict[str, object]:
     """Options of the test's browser context; a test overrides this fixture for another viewport."""
-    return {"locale": "nl-NL", "viewport": {"width": 1280, "height": 900}}
+    return dict(CONTEXT_OPTIONS)
+
+
+@pytest.fixture
+def cookie_paths() -> Collection[str]:
+    """The paths at which the test's pages may set cookies: none (the chat page must set none). The
+    review pages' tests override this with their path."""
+    return ()
 
 
 @pytest.fixture
@@ -136,22 +149,51 @@ def watch() -> Watch:
     return Watch()
 
 
-@pytest.fixture
-def context(browser: Browser, context_options: dict[str, object], watch: Watch) -> Iterator[BrowserContext]:
-    """A fresh context: no cookies, storage or cache from other tests."""
-    context = browser.new_context(**context_options)  # type: ignore[arg-type]
+def stray_cookies(cookies: Sequence[Cookie], paths: Collection[str]) -> list[Cookie]:
+    """The cookies that are not allowed: all but those of 127.0.0.1 at one of the `paths`, HttpOnly
+    and SameSite=Strict."""
+    return [
+        c
+        for c in cookies
+        if c.get("path") not in paths
+        or c.get("domain") not in ALLOWED_HOSTS
+        or not c.get("httpOnly")
+        or c.get("sameSite") != "Strict"
+    ]
+
+
+@contextmanager
+def guarded_context(
+    browser: Browser, options: dict[str, object], watch: Watch, cookie_paths: Collection[str] = ()
+) -> Iterator[BrowserContext]:
+    """A fresh context, checked when it closes: cookies only of 127.0.0.1 at `cookie_paths` (and
+    those HttpOnly and SameSite=Strict), requests only to 127.0.0.1, no uncaught JavaScript error."""
+    context = browser.new_context(**options)  # type: ignore[arg-type]
     context.set_default_timeout(15_000)
     context.on("request", lambda request: watch.requests.append(request.url))
     context.on("weberror", lambda error: watch.errors.append(str(error.error)))
-    yield context
     try:
+        yield context  # when the block fails, its own error is the one to see: no checks then
         cookies = context.cookies()
+        stray = stray_cookies(cookies, cookie_paths)
         foreign = watch.foreign()
-        assert not cookies, f"the pages set cookies: {cookies}"
+        allowed = (
+            f" (only HttpOnly, SameSite=Strict ones at {sorted(cookie_paths)} may be)" if cookie_paths else ""
+        )
+        assert not stray, f"the pages set cookies{allowed}: {stray}"
         assert not foreign, "the pages asked other hosts than 127.0.0.1:\n" + "\n".join(foreign)
         assert not watch.errors, "uncaught JavaScript errors:\n" + "\n".join(watch.errors)
     finally:
         context.close()
+
+
+@pytest.fixture
+def context(
+    browser: Browser, context_options: dict[str, object], watch: Watch, cookie_paths: Collection[str]
+) -> Iterator[BrowserContext]:
+    """A fresh context: no cookies, storage or cache from other tests."""
+    with guarded_context(browser, context_options, watch, cookie_paths) as context:
+        yield context
 
 
 @pytest.fixture

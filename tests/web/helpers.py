@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,15 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CODE = re.compile(r"\b\d{5} \d{5} \d{5} \d{5} \d{5}\b")
 # Seconds to wait for the assistant's answer (the API relays each message to Rasa).
 REPLY_TIMEOUT_MS = 60_000
+# The buttons that pass over an intake question, first the one for anonymous contact.
+SHORT_ANSWERS = (
+    "Anoniem, alleen een code",
+    "Sla over",
+    "Nee, dit is genoeg",
+    "Weet ik niet",
+    "Nee, niemand",
+    "Nog niets",
+)
 
 
 def axe(page: Page, where: str = "") -> list[dict[str, Any]]:
@@ -109,6 +119,41 @@ def focus_obscured(page: Page) -> str | None:
     )
 
 
+def tab_to(
+    page: Page, selector: str, *, title: str | None = None, limit: int = 40, unobscured: bool = False
+) -> list[str]:
+    """Press Tab until the focus is on an element matching the selector (and title); every element
+    on the way must show its focus (and, with `unobscured`, not be hidden behind another). Returns
+    the stops."""
+    stops: list[str] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        visible, described = focus_is_visible(page)
+        stops.append(described)
+        if described != "nothing has focus":
+            assert visible, "the focus is not visible on " + described + "\nstops:\n" + "\n".join(stops)
+            hidden_by = focus_obscured(page) if unobscured else None
+            assert hidden_by is None, f"the focused {described} is hidden by {hidden_by}"
+        here = page.evaluate(
+            "([sel, title]) => { const el = document.activeElement;"
+            " return !!el && el.matches(sel) && (title === null || el.innerText.trim() === title); }",
+            [selector, title],
+        )
+        if here:
+            return stops
+    raise AssertionError(f"Tab never reached {selector} {title or ''}; stops:\n" + "\n".join(stops))
+
+
+def zoomed(width: int) -> dict[str, object]:
+    """A 1280 px wide screen at 1280/width zoom: 640 CSS px is 200%, and 320 px is WCAG 1.4.10's
+    reflow width (400%)."""
+    return {
+        "locale": "nl-NL",
+        "viewport": {"width": width, "height": 512 if width == 640 else 256},
+        "device_scale_factor": 1280 / width,
+    }
+
+
 class ChatPage:
     """A person on the chat page: types, clicks the assistant's buttons, waits for the answers.
     Every turn is kept, so assertion messages can show the conversation so far."""
@@ -117,6 +162,7 @@ class ChatPage:
         self.page = page
         self.base = base
         self.turns: list[str] = []
+        self.said: list[str] = []  # what the person sent, in order: typed text or a button's title
 
     @property
     def messages(self) -> Locator:
@@ -182,6 +228,7 @@ class ChatPage:
         else:
             self.page.locator("#send").click()
         self.turns.append(f"PERSON: {text}")
+        self.said.append(text)
         self.wait_for_answer(before)
         return self._answered(before)
 
@@ -195,6 +242,7 @@ class ChatPage:
         before = self.bot_messages.count()
         buttons.first.click()
         self.turns.append(f"PERSON clicks: {title}")
+        self.said.append(title)
         self.wait_for_answer(before)
         return self._answered(before)
 
@@ -209,3 +257,51 @@ class ChatPage:
 
     def __str__(self) -> str:
         return "--- conversation so far ---\n" + "\n".join(self.turns)
+
+
+# --- the steps of an intake through the chat page, shared by the chat's and the review pages' tests
+
+
+def to_options(chat: ChatPage, description: str, organisation: str) -> str:
+    """From the greeting to the options: describe, confirm, employee, organisation (typed and clicked)."""
+    chat.say("hallo")
+    assert "Vertel in je eigen woorden" in chat.all_bot_text(), f"no open question\n{chat}"
+    chat.say(description)
+    assert "Ja, dat klopt" in chat.choices(), f"no category to confirm\n{chat}"
+    chat.click("Ja, dat klopt")
+    assert "Ja, ik werk bij het Rijk" in chat.choices(), f"no question about the role\n{chat}"
+    chat.click("Ja, ik werk bij het Rijk")
+    assert "Bij welke organisatie" in chat.bot_text(2), f"no question about the organisation\n{chat}"
+    return chat.say(organisation)
+
+
+def to_summary(chat: ChatPage, typed: dict[str, str] | None = None) -> None:
+    """Through the intake's questions to the summary: skip or say no to each one and stay anonymous,
+    except that where a question offers a button of `typed`, its text is typed instead (once)."""
+    typed = dict(typed or {})
+    for _ in range(15):
+        if "Dit stuur ik naar het Meldpunt" in chat.bot_text(3):
+            break
+        choices = chat.choices()
+        instead = next((title for title in typed if title in choices), None)
+        if instead:
+            chat.say(typed.pop(instead))
+            continue
+        answer = next((title for title in SHORT_ANSWERS if title in choices), None)
+        assert answer, f"a question without any of {SHORT_ANSWERS}: {choices}\n{chat}"
+        chat.click(answer)
+    else:
+        raise AssertionError(f"no summary after 15 answers\n{chat}")
+    assert not typed, f"no question offered {list(typed)}\n{chat}"
+    assert "Ja, versturen" in chat.choices(), f"no button to send\n{chat}"
+
+
+def send_intake(chat: ChatPage, logs: Callable[[], str] | None = None) -> str:
+    """Say yes to the summary; the receipt code the assistant answers with (`logs`: the servers' log
+    lines, for the message when it was not sent)."""
+    text = chat.click("Ja, versturen")
+    sent = "Je melding is verstuurd naar het Meldpunt" in text
+    assert sent, f"not sent\n{chat}\n{logs() if logs else ''}"
+    code = CODE.search(text)
+    assert code, f"no receipt code (25 digits in groups of five) in the answer\n{chat}"
+    return code[0]

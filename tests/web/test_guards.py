@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import BrowserContext, Page
+from typing import Literal
 
-from tests.web.conftest import Watch
+from playwright.sync_api import BrowserContext, Cookie, Page
+
+from tests.web.conftest import Watch, stray_cookies
 
 
 def test_the_request_guard_flags_other_hosts() -> None:
@@ -18,6 +20,31 @@ def test_the_request_guard_flags_other_hosts() -> None:
         ]
     )
     assert watch.foreign() == ["http://localhost:8000/chat/", "https://fonts.example.org/font.woff2"]
+
+
+def test_the_cookie_guard_allows_only_strict_httponly_cookies_at_the_given_paths() -> None:
+    def made(
+        path: str = "/review",
+        domain: str = "127.0.0.1",
+        http_only: bool = True,
+        same_site: Literal["Lax", "None", "Strict"] = "Strict",
+    ) -> Cookie:
+        return Cookie(
+            name="c",
+            value="v",
+            domain=domain,
+            path=path,
+            expires=-1,
+            httpOnly=http_only,
+            secure=False,
+            sameSite=same_site,
+        )
+
+    review = made()
+    assert stray_cookies([review], ()) == [review]  # the chat page: no cookie at all
+    assert stray_cookies([review], ("/review",)) == []
+    for bad in (made(path="/"), made(domain="localhost"), made(http_only=False), made(same_site="Lax")):
+        assert stray_cookies([review, bad], ("/review",)) == [bad]
 
 
 def test_the_guards_see_what_a_page_does(page: Page, context: BrowserContext, watch: Watch) -> None:
