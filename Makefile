@@ -80,6 +80,10 @@ run-api: migrate ## Start only the API
 	@set -a; source .env; set +a; \
 	exec $(API_VENV)/bin/uvicorn api.asgi:app --host "$${API_HOST:-$(API_HOST)}" --port "$${API_PORT:-$(API_PORT)}" --proxy-headers --no-access-log
 
+.PHONY: run-scaled
+run-scaled: setup-api setup-bot train postgres redis nginx .env ## The production topology without Docker: nginx on :8080, two Rasa servers on PostgreSQL and Redis, actions, API; Ctrl-C stops it
+	@set -a; source .env; set +a; exec scripts/run-scaled.sh
+
 .PHONY: staff
 staff: migrate ## Create a staff account: make staff EMAIL=... ROLE=intake|admin (password asked, or STAFF_PASSWORD)
 	@test -n "$(EMAIL)" -a -n "$(ROLE)" || { echo "usage: make staff EMAIL=name@example.org ROLE=intake|admin" >&2; exit 2; }
@@ -92,6 +96,18 @@ retention: migrate ## Anonymise intakes closed longer than MELDPUNT_RETENTION_DA
 .PHONY: postgres
 postgres: ## Make sure the test PostgreSQL at TEST_DATABASE_URL answers (installs Debian's when needed)
 	@scripts/ensure-postgres.sh
+
+.PHONY: redis
+redis: ## Make sure Redis answers on 127.0.0.1:6379 (installs and starts Debian's when needed)
+	@scripts/ensure-redis.sh
+
+.PHONY: nginx
+nginx: ## Make sure Debian's nginx is installed (for run-scaled and the deploy tests)
+	@scripts/ensure-nginx.sh
+
+.PHONY: docker-compose
+docker-compose: ## Make sure Debian's docker-compose is installed (validates docker-compose.yml; no engine needed)
+	@scripts/ensure-docker-compose.sh
 
 .PHONY: lint
 lint: setup-api ## ruff and mypy on the API
@@ -137,8 +153,12 @@ axe: $(AXE) ## Install axe-core for the browser tests (npm ci in tests/web)
 test-web: setup-api setup-bot train chromium axe ## Browser tests of the web pages: Chromium, the API, the assistant
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(API_VENV)/bin/pytest tests/web -p no:cacheprovider
 
+.PHONY: test-deploy
+test-deploy: setup-api setup-bot postgres redis nginx docker-compose ## The production stack: compose file, nginx config run for real, database init, lock store
+	$(API_VENV)/bin/pytest tests/deploy -p no:cacheprovider
+
 .PHONY: test
-test: lint test-api test-bot test-web ## Set up and run every test
+test: lint test-api test-bot test-web test-deploy ## Set up and run every test
 
 .PHONY: bench-api
 bench-api: setup-api postgres ## API benchmark on SQLite and PostgreSQL -> docs/benchmarks.md
