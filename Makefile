@@ -154,7 +154,7 @@ test-web: setup-api setup-bot train chromium axe ## Browser tests of the web pag
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(API_VENV)/bin/pytest tests/web -p no:cacheprovider
 
 .PHONY: test-deploy
-test-deploy: setup-api setup-bot postgres redis nginx docker-compose ## The production stack: compose file, nginx config run for real, database init, lock store
+test-deploy: setup-api setup-bot train postgres redis nginx docker-compose ## The production stack: compose file, nginx config run for real, database init, lock store, run-scaled
 	$(API_VENV)/bin/pytest tests/deploy -p no:cacheprovider
 
 .PHONY: test

@@ -42,9 +42,11 @@ REDIS_DB=${SCALED_REDIS_DB:-1}
 REDIS_SECRET=${SCALED_REDIS_PASSWORD:-}
 MODEL=${SCALED_MODEL:-models/meldpunt.tar.gz}
 
-LOGS=var/log/scaled
-RUN=var/run/scaled
-mkdir -p "$LOGS" "$RUN" var/data/scaled
+LOGS=${SCALED_LOG_DIR:-var/log/scaled}
+RUN=${SCALED_RUN_DIR:-var/run/scaled}
+DATA=${SCALED_DATA_DIR:-var/data/scaled}
+mkdir -p "$LOGS" "$RUN" "$DATA"
+LOGS=$(cd "$LOGS" && pwd) RUN=$(cd "$RUN" && pwd) DATA=$(cd "$DATA" && pwd)
 
 fail() { echo "run-scaled: $*" >&2; exit 1; }
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -84,7 +86,7 @@ export SQL_POOL_SIZE=${SQL_POOL_SIZE:-10} SQL_MAX_OVERFLOW=${SQL_MAX_OVERFLOW:-1
 export TICKET_LOCK_LIFETIME=${TICKET_LOCK_LIFETIME:-20}
 # The action server and the API.
 export MELDPUNT_API_URL="http://127.0.0.1:$API_PORT"
-export HANDOVER_OUTBOX_PATH=var/data/scaled/outbox.db
+export HANDOVER_OUTBOX_PATH=$DATA/outbox.db
 export MELDPUNT_ASSISTANT_URL="http://$HTTP_HOST:$HTTP_PORT"
 
 echo ">> nginx config from deploy/nginx/meldpunt.conf.template"
@@ -93,7 +95,7 @@ for port in "${RASA_PORTS[@]}"; do rasa_args+=(--rasa "127.0.0.1:$port"); done
 nginx_conf=$(.venv-api/bin/python scripts/render_nginx.py --out "$RUN/nginx" \
   --listen "$HTTP_HOST:$HTTP_PORT" "${rasa_args[@]}" --api "127.0.0.1:$API_PORT" \
   --access-log "$LOGS/nginx-access.log" --error-log "$LOGS/nginx-error.log")
-nginx_cmd=(nginx -p "$PWD/$RUN/nginx" -c "$nginx_conf" -e "$PWD/$LOGS/nginx-error.log")
+nginx_cmd=(nginx -p "$RUN/nginx" -c "$nginx_conf" -e "$LOGS/nginx-error.log")
 "${nginx_cmd[@]}" -t -q || fail "nginx -t refused $nginx_conf"
 
 declare -A names=()  # pid -> name
@@ -176,10 +178,12 @@ while true; do
   [ -n "$died" ] || continue
   name=${names[$died]}
   unset "names[$died]"
+  # On Ctrl-C every process gets the signal: one may stop before this script runs its trap.
+  sleep 1 || true
+  [ "$stopping" = 1 ] && exit 0
   if [[ $name == rasa-* ]]; then
     port=${name#rasa-}
     echo "$(date +%T) $name stopped (exit $status); nginx sends its messages to the other servers; starting it again"
-    sleep 1
     start_rasa "$port"
   else
     echo "$name stopped (exit $status); see $LOGS/$name.log" >&2
