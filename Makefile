@@ -111,8 +111,8 @@ docker-compose: ## Make sure Debian's docker-compose is installed (validates doc
 
 .PHONY: lint
 lint: setup-api ## ruff and mypy on the API
-	$(API_VENV)/bin/ruff check api actions bot tests scripts
-	$(API_VENV)/bin/ruff format --check api actions bot tests scripts
+	$(API_VENV)/bin/ruff check api actions bot tests scripts deploy
+	$(API_VENV)/bin/ruff format --check api actions bot tests scripts deploy
 	$(API_VENV)/bin/mypy
 
 .PHONY: test-api
@@ -126,7 +126,7 @@ validate-bot: setup-bot ## rasa data validate, failing on any warning
 .PHONY: test-bot
 test-bot: validate-bot train ## Assistant: mypy, component and action tests, conversation tests, end-to-end over REST
 	PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/mypy --python-version 3.10 --ignore-missing-imports \
-	  --follow-imports=silent actions bot/components bot/vocab.py bot/receipt_code.py bot/channels.py
+	  --follow-imports=silent actions bot/components bot/vocab.py bot/receipt_code.py bot/channels.py deploy/rasa
 	PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/pytest tests/bot -p no:cacheprovider
 	@scripts/test-conversations.sh
 
@@ -170,8 +170,8 @@ bench-bot: train ## Assistant benchmark: turn latency at 1 and 10 conversations,
 
 .PHONY: format
 format: setup-api ## Format the code
-	$(API_VENV)/bin/ruff format api actions bot tests scripts
-	$(API_VENV)/bin/ruff check --fix api actions bot tests scripts
+	$(API_VENV)/bin/ruff format api actions bot tests scripts deploy
+	$(API_VENV)/bin/ruff check --fix api actions bot tests scripts deploy
 
 .PHONY: clean
 clean: ## Remove environments and caches (keeps .env and the database)

@@ -75,6 +75,11 @@ def new_env(path: Path) -> int:
         "MELDPUNT_RECEIPT_HASH_KEY": secrets.token_urlsafe(32),
         "MELDPUNT_JWT_SECRET": secrets.token_urlsafe(32),
         "RASA_TOKEN": secrets.token_urlsafe(32),
+        # The production stack's database and Redis passwords (docker-compose.yml); hex, so that
+        # they need no quoting in a connection URL.
+        "POSTGRES_PASSWORD": secrets.token_hex(24),
+        "RASA_DB_PASSWORD": secrets.token_hex(24),
+        "REDIS_PASSWORD": secrets.token_hex(24),
     }
     example = Path(__file__).resolve().parent.parent / ".env.example"
     lines = []
