@@ -38,6 +38,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Dutch date fields and number formats, as the Meldpunt's staff see them.
+    "--lang=nl-NL",
 ]
 # Where "Snel weg" goes in the tests: a page that makes no request.
 EXIT_URL = "about:blank"
