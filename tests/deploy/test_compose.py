@@ -246,7 +246,10 @@ def test_the_rasa_database_is_made_with_the_same_variables(raw: dict[str, Any]) 
 def test_the_endpoints_use_the_shared_stores_from_the_environment(resolved: dict[str, Any]) -> None:
     endpoints = yaml.safe_load(ENDPOINTS.read_text(encoding="utf-8"))
     tracker, lock = endpoints["tracker_store"], endpoints["lock_store"]
-    assert tracker["type"].lower() == "sql" and tracker["dialect"] == "postgresql"
+    assert tracker["type"] == "deploy.rasa.tracker_store.PrePingSQLTrackerStore"
+    assert tracker["dialect"] == "postgresql"
+    source = (ROOT / "deploy" / "rasa" / "tracker_store.py").read_text(encoding="utf-8")
+    assert "class PrePingSQLTrackerStore(SQLTrackerStore):" in source
     assert lock["type"] == "deploy.rasa.lock_store.FailoverRedisLockStore"
     source = (ROOT / "deploy" / "rasa" / "lock_store.py").read_text(encoding="utf-8")
     assert "class FailoverRedisLockStore(RedisLockStore):" in source
