@@ -10,7 +10,9 @@ What differs from the REST channel, on purpose:
   MELDPUNT_CHAT_MAX_MESSAGE_CHARS characters (default 2000): anything else gets a 422 naming why;
 * nothing else the client sends is kept: no metadata, no input channel of its choosing, and no
   streaming. Rasa's REST channel stores client metadata in the tracker; this one never does.
-* on a failure the message text is not logged (it may hold what the person told).
+* on a failure the message text is not logged (it may hold what the person told);
+* a conversation that cannot be read or saved (its database is down) gets a 500, which the page
+  offers to send again, never a fresh start: see `fail_loudly`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.core.tracker_store import FailSafeTrackerStore, TrackerStore
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -56,6 +59,24 @@ def refusal(body: Any, limit: int) -> dict[str, str] | None:
     return None
 
 
+def _raise(error: Exception) -> None:
+    raise error
+
+
+def fail_loudly(tracker_store: TrackerStore | None) -> None:
+    """Make the agent's tracker store pass its errors on instead of hiding them.
+
+    Rasa wraps every tracker store in a FailSafeTrackerStore: when a conversation cannot be read, it
+    starts the conversation afresh, and when it cannot be saved, it keeps it in this server's memory.
+    Either way the person gets an answer (a greeting in the middle of an intake) and the message is
+    lost from the shared tracker store, and the next message, on whichever server, no longer fits.
+    With the error passed on, the turn fails (500 here) and nothing is half done: the page offers
+    to send the message again. The wrapper's own hook for errors is used; Rasa sets none.
+    """
+    if isinstance(tracker_store, FailSafeTrackerStore) and tracker_store._on_tracker_store_error is None:
+        tracker_store._on_tracker_store_error = _raise
+
+
 class ChatInput(RestInput):
     """The REST channel for the chat page and widget (see the module docstring)."""
 
@@ -84,6 +105,7 @@ class ChatInput(RestInput):
                 return response.json(problem, status=422)
             sender, text = body["sender"], body["message"].strip()
             collector = CollectingOutputChannel()
+            fail_loudly(getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None))
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
             except CancelledError:
