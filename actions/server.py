@@ -23,6 +23,14 @@ from actions.settings import MISSING_TOKEN, HandoverSettings, SettingsError
 
 logger = logging.getLogger(__name__)
 
+# Seconds Sanic waits for a request on an open connection, a new one included (Sanic's default: 5).
+# Rasa opens a connection for every action call and writes the request when its event loop gets to
+# it; a busy Rasa server (many conversations at once) can take longer than 5 s, and Sanic had
+# closed the connection by then: the call failed ("Cannot write to closing transport"), the
+# action's events were lost and the person got no answer (seen in `make bench-scale`). Rasa's own
+# server waits 120 s.
+KEEP_ALIVE_TIMEOUT = 120
+
 
 def check_settings() -> HandoverSettings:
     settings = HandoverSettings.from_env()
@@ -48,6 +56,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Cannot start the action server: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     app = create_app(args.actions, cors_origins=args.cors, auto_reload=args.auto_reload)
+    app.config.KEEP_ALIVE_TIMEOUT = KEEP_ALIVE_TIMEOUT
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
 
     async def start_outbox(*_: Any) -> None:
