@@ -9,6 +9,8 @@ Nothing leaves the conversation before the person said yes to the summary.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import re
 import uuid
@@ -24,7 +26,7 @@ from actions import handover as runtime_module
 from actions.experience_form import AskAction, ValidateExperienceForm, intent_of
 from actions.messages import say, text_of
 from actions.outbox import Handover
-from actions.receipt import new_receipt_code
+from actions.receipt import new_receipt_code, receipt_code_from
 from actions.texts import CATEGORY_BUTTON, NEXT_STEP_BUTTONS, UNKNOWN_ORGANISATION, language_of
 from actions.transcript import transcript_of
 from actions.when import read_when
@@ -777,6 +779,40 @@ def next_steps(route: str | None, category: str | None, contact: bool, language:
     return "\n".join(text_of(name, language)["text"] for name in names)
 
 
+def handover_identity(tracker: Tracker, secret: str | None) -> tuple[str, str]:
+    """The intake's id and receipt code: the same ones whenever this turn is handled again.
+
+    A turn can be handled twice. A Rasa server that dies mid-turn has its message passed on to
+    another (nginx), and a turn that failed (its conversation could not be saved) is sent again by
+    the person (the chat page's "try again"). Rasa saves a turn only at its end, so the second time
+    the conversation is as it was the first time, up to the person's message. The id and the code
+    are keyed hashes (HMAC-SHA256, with the service token as key) of the conversation and of the
+    assistant's last message before that message (its time, stored before this turn), so the
+    second handover is the same intake with the same code: the outbox and the API (idempotent on
+    the id) keep it once, and the code the person gets is the one that works. Without a token (the
+    handover waits in the outbox until one is set) or such a message, they are random.
+    """
+    anchor = _answered_at(tracker)
+    if not secret or anchor is None:
+        return str(uuid.uuid4()), new_receipt_code()
+    key = hmac.new(secret.encode(), b"meldpunt intake identity v1", hashlib.sha256).digest()
+
+    def derived(purpose: str) -> bytes:
+        return hmac.new(key, f"{purpose}\n{tracker.sender_id}\n{anchor!r}".encode(), hashlib.sha256).digest()
+
+    return str(uuid.UUID(bytes=derived("id")[:16], version=4)), receipt_code_from(derived("receipt code"))
+
+
+def _answered_at(tracker: Tracker) -> float | None:
+    """When the assistant said the last thing before the person's latest message (the summary)."""
+    events = tracker.events or []
+    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+    for event in reversed(events[: users[-1]] if users else []):
+        if event.get("event") == "bot" and isinstance(event.get("timestamp"), int | float):
+            return float(event["timestamp"])
+    return None
+
+
 class ActionHandover(Action):
     """After the summary: send with consent, or say clearly that nothing was sent."""
 
@@ -794,8 +830,13 @@ class ActionHandover(Action):
             return intake_reset()
         language = language_of(tracker.get_slot("language"))
         now = datetime.now(timezone.utc)
-        intake_id = str(uuid.uuid4())
-        code = new_receipt_code()
+        try:
+            handover_runtime = runtime_module.runtime()
+        except Exception:  # unreadable settings: say so, honestly
+            logger.exception("The handover's settings could not be read")
+            say(dispatcher, tracker, "intake_failed")
+            return []
+        intake_id, code = handover_identity(tracker, handover_runtime.settings.service_token)
         payload = build_intake(
             tracker,
             intake_id=intake_id,
@@ -804,8 +845,8 @@ class ActionHandover(Action):
             include_transcript=tracker.get_slot("include_transcript") is not False,
         )
         try:
-            result = await asyncio.to_thread(runtime_module.runtime().hand_over, payload)
-        except Exception:  # the outbox itself failed (disk full, unreadable settings): say so, honestly
+            result = await asyncio.to_thread(handover_runtime.hand_over, payload)
+        except Exception:  # the outbox itself failed (disk full): say so, honestly
             logger.exception("Intake %s could not be stored in the outbox", intake_id)
             say(dispatcher, tracker, "intake_failed")
             return []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import uuid
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,6 +25,7 @@ from actions.intake import (
     ValidateIntakeForm,
     build_intake,
     contact_details_of,
+    handover_identity,
 )
 from actions.outbox import Outbox
 from actions.settings import HandoverSettings
@@ -242,6 +245,53 @@ def test_handover_with_consent_sends_once_and_gives_the_code(api: FakeApi) -> No
     assert code in texts[1] and "7 dagen" in texts[2] and "10 weken" in texts[2]
     assert {"event": "slot", "name": "handed_over", "value": True, "timestamp": None} in events
     assert {"event": "slot", "name": "intake_consent", "value": None, "timestamp": None} in events
+
+
+def summary_answered(
+    sender: str = "test", said_at: float = 1795000000.25, answered_at: float = 1795000012.5
+) -> Any:
+    """The consent turn's tracker: the summary the assistant showed, then the person's "yes"."""
+    tracker = tracker_with({})
+    tracker.sender_id = sender
+    user = next(i for i, event in enumerate(tracker.events) if event["event"] == "user")
+    tracker.events[user]["timestamp"] = answered_at
+    summary = {"event": "bot", "text": "Dit stuur ik naar het Meldpunt", "timestamp": said_at}
+    tracker.events.insert(user, summary)
+    return tracker
+
+
+def test_a_turn_handled_again_hands_over_the_same_intake_with_the_same_code(api: FakeApi) -> None:
+    # The turn ran, and was handled again (its Rasa server died before saving it, or saving failed
+    # and the person sent it again): the same conversation up to a "yes" that came later.
+    codes = []
+    for answered_at in (1795000012.5, 1795000040.0):
+        dispatcher = CollectingDispatcher()
+        run(ActionHandover().run(dispatcher, summary_answered(answered_at=answered_at), {}))
+        assert dispatcher.messages[0]["text"].startswith("Dank je. Je melding is verstuurd")
+        codes.append(dispatcher.messages[1]["text"])
+    assert codes[0] == codes[1]
+    assert len(api.requests) == 1  # the outbox knew it was sent
+    body = api.bodies()[0]
+    assert body["receipt_code"] in codes[0]
+    # Another action server (another outbox) sends the same intake: the API keeps it once (its id).
+    intake_id, code = handover_identity(summary_answered(answered_at=1795000099.0), TOKEN)
+    assert (intake_id, code) == (body["id"], body["receipt_code"])
+    assert "test" not in intake_id and TOKEN not in intake_id
+
+
+def test_each_intake_has_its_own_id_and_code() -> None:
+    same = handover_identity(summary_answered(), TOKEN)
+    assert uuid.UUID(same[0]).version == 4 and re.fullmatch(r"\d{5}( \d{5}){4}", same[1])
+    others = [
+        handover_identity(summary_answered(sender="another-conversation"), TOKEN),
+        handover_identity(summary_answered(said_at=1795000500.75), TOKEN),  # a later summary
+        handover_identity(summary_answered(), "another-token"),
+    ]
+    for other in others:
+        assert other[0] != same[0] and other[1] != same[1]
+    # Nothing to derive them from: random, as before.
+    assert handover_identity(summary_answered(), None) != handover_identity(summary_answered(), None)
+    assert handover_identity(tracker_with({}), TOKEN) != handover_identity(tracker_with({}), TOKEN)
 
 
 def test_refused_consent_sends_nothing(api: FakeApi) -> None:
