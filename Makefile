@@ -168,6 +168,10 @@ bench-api: setup-api postgres ## API benchmark on SQLite and PostgreSQL -> docs/
 bench-bot: train ## Assistant benchmark: turn latency at 1 and 10 conversations, memory, training time -> docs/benchmarks.md
 	PYTHONPATH=$(CURDIR) $(BOT_PY) scripts/bench_bot.py --output docs/benchmarks.md
 
+.PHONY: bench-scale
+bench-scale: setup-api setup-bot train postgres redis nginx ## Load and faults on the production stack (run-scaled): 3 x 50 conversations, a Rasa server killed, PostgreSQL stopped 10 s -> docs/benchmarks.md (about 6 minutes)
+	$(API_PY) scripts/bench_scale.py --output docs/benchmarks.md
+
 .PHONY: format
 format: setup-api ## Format the code
 	$(API_VENV)/bin/ruff format api actions bot tests scripts deploy
