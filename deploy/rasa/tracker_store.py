@@ -24,6 +24,8 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 class PrePingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore whose pooled connections are checked before use (see the module)."""
 
+    engine: sa.engine.Engine
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Rasa's own start: its engine, waiting for the database, creating the table when missing.
         super().__init__(*args, **kwargs)
