@@ -347,6 +347,7 @@ class Turn:
     target: str = ""  # the Rasa server or nginx it was sent to
     attempts: int = 1
     failures: list[str] = field(default_factory=list)  # what each retried attempt got
+    last_try: float = 0.0  # time.time() of the last attempt
     ok: bool = False
 
 
@@ -394,6 +395,7 @@ class Client:
         conversation.turns.append(turn)
         while True:
             failure = None
+            turn.last_try = time.time()
             try:
                 response = await self.http.post(
                     f"{url}/webhooks/chat/webhook",
@@ -516,6 +518,7 @@ class StaffApi:
     def __init__(self, http: httpx.AsyncClient, front: str, password: str) -> None:
         self.http, self.front, self.password = http, front, password
         self.token: str | None = None
+        self.keys: dict[str, str] = {}  # intake id -> the key in its description
 
     async def get(self, path: str, **params: Any) -> Any:
         if self.token is None:
@@ -543,17 +546,19 @@ class StaffApi:
             if page * 100 >= listing["total"]:
                 break
             page += 1
-        found: Counter[str] = Counter()
         semaphore = asyncio.Semaphore(8)
 
         async def key_of(intake_id: str) -> None:
             async with semaphore:
                 detail = await self.get(f"/intakes/{intake_id}")
             match = MARKER.search(str(detail.get("description") or ""))
-            found[match[1] if match else "(no key)"] += 1
+            self.keys[intake_id] = match[1] if match else "(no key)"
 
-        await asyncio.gather(*(key_of(i) for i in ids))
-        return found
+        await asyncio.gather(*(key_of(i) for i in ids if i not in self.keys))
+        return Counter(self.keys[i] for i in ids)
+
+    def ids_of(self, key: str) -> list[str]:
+        return [intake_id for intake_id, k in self.keys.items() if k == key]
 
 
 def outbox_retried(path: Path) -> list[sqlite3.Row]:
@@ -565,6 +570,16 @@ def outbox_retried(path: Path) -> list[sqlite3.Row]:
         return conn.execute(
             "SELECT intake_id, state, attempts, sent_at FROM outbox WHERE attempts > 0"
         ).fetchall()
+
+
+def outbox_created(path: Path, intake_ids: Sequence[str]) -> list[float]:
+    """When the outbox took these intakes (the handover's first step)."""
+    if not intake_ids or not path.exists():
+        return []
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as conn:
+        marks = ", ".join("?" * len(intake_ids))
+        rows = conn.execute(f"SELECT created_at FROM outbox WHERE intake_id IN ({marks})", list(intake_ids))
+        return [float(created) for (created,) in rows.fetchall()]
 
 
 def waiting(path: Path) -> list[sqlite3.Row]:
@@ -918,11 +933,11 @@ async def bench(args: argparse.Namespace, topology: Topology, log: Callable[[str
                 in_flight.append(seconds)
         total = int(len(b.conversations) * turns_per_conversation)
         b.notes.append(
-            f"Rasa :{victim} was killed after {kill_at} of about {total} turns. Turns it was answering "
-            "when it died, which nginx passed on to the other server (`proxy_next_upstream`), where "
-            "each was answered once the dead server's lock on its conversation had expired "
-            f"(`TICKET_LOCK_LIFETIME`): {len(in_flight)}, taking "
-            + (f"{min(in_flight):.1f} to {max(in_flight):.1f} s." if in_flight else "-.")
+            f"Rasa :{victim} was killed after {kill_at} of about {total} turns. Turns it had taken "
+            "when it died, which nginx passed on to the other server (`proxy_next_upstream`), which "
+            "answered them, after waiting for the dead server's lock on the conversation to expire "
+            f"where it held one (`TICKET_LOCK_LIFETIME`, 20 s): {len(in_flight)}, taking "
+            + (f"{min(in_flight):.1f} to {max(in_flight):.1f} s in all." if in_flight else "-.")
         )
         await check(b, http, topology, staff)
         result["phases"].append(b)
@@ -1026,24 +1041,44 @@ async def bench(args: argparse.Namespace, topology: Topology, log: Callable[[str
         outage.update(states=states, retried=len(retried), drained=drained, arrived=arrived)
         await check(c, http, topology, staff)
         failed_turns = [t for t in c.turns if t.failures]
+        retried_consents = [x for x in c.conversations if x.code and x.turns[-1].failures]
+        handed_twice = 0
+        for conversation in retried_consents:
+            created = outbox_created(topology.outbox, staff.ids_of(conversation.key))
+            handed_twice += bool(created) and min(created) < conversation.turns[-1].last_try
         c.notes.append(
-            f"PostgreSQL was stopped as {CONSENTS} consents awaited their answer, after {outage['at']} of "
-            f"{len(c.turns)} turns, and was down "
-            f"{outage['started'] - outage['stopped']:.1f} s (stop and start commands included: "
-            f"{outage['started'] - outage['stop']:.1f} s). Turns retried by the client: {len(failed_turns)} "
-            f"({c.retries} retries: {dict(Counter(f for t in failed_turns for f in t.failures))})."
+            f"PostgreSQL was stopped after {outage['at']} of {len(c.turns)} turns, as {CONSENTS} consents "
+            f"awaited their answer, and started again {OUTAGE_SECONDS:g} s after it had stopped; it "
+            f"answered again {outage['started'] - outage['stopped']:.1f} s after it had stopped (the start "
+            "takes a moment). Turns sent again "
+            f"by the client: {len(failed_turns)} ({c.retries} retries: "
+            f"{dict(Counter(f for t in failed_turns for f in t.failures))}), every one answered in the end."
         )
         c.notes.append(
-            f"Intakes whose handover failed and that waited in the action server's outbox: {len(retried)} "
-            f"(at most {outage['pending_peak']} at once during the outage); answers that said the intake "
-            f"was kept safely to be sent later: {sum(1 for x in c.conversations if x.queued)}. "
+            f"Consents among them: {len(retried_consents)}; "
             + (
-                f"The last of them arrived {max(arrived):.1f} s after PostgreSQL came back. "
-                if arrived
-                else ""
+                f"{handed_twice} of them had been handed over in the try that failed (the turn failed "
+                "when its conversation was to be saved) and were handed over again when sent again, with "
+                "the same id and receipt code: each stored once."
+                if handed_twice
+                else "none had been handed over in the try that failed."
             )
-            + f"Outbox rows by state at the end: {dict(states)}. Consents that failed and were sent "
-            f"again: {sum(1 for x in c.conversations if x.code and x.turns[-1].failures)}."
+        )
+        if retried:
+            outbox = (
+                f"Intakes whose handover failed and that waited in the action server's outbox: "
+                f"{len(retried)} (at most {outage['pending_peak']} at once during the outage)"
+                + (f"; the last arrived {max(arrived):.1f} s after PostgreSQL came back." if arrived else ".")
+            )
+        else:
+            outbox = (
+                "No intake had to wait in the action server's outbox: a consent sent while PostgreSQL "
+                "was down failed when its conversation was read, before any handover (the tracker store "
+                "is on the same server), and was handed over once sent again."
+            )
+        c.notes.append(
+            f"{outbox} Answers that said the intake was kept safely, to be sent later: "
+            f"{sum(1 for x in c.conversations if x.queued)}. Outbox rows by state at the end: {dict(states)}."
         )
         for line in access_lines(topology.access_log, log_start):
             servers, _, _ = upstream(line)
@@ -1079,11 +1114,14 @@ def report(
     def once(p: Phase) -> str:
         return f"{p.intakes_once}/{len(p.conversations)} {met(p.intakes_once == len(p.conversations))}"
 
-    if outage["drained"]:
-        arrived = f", the last {max(outage['arrived']):.1f} s after" if outage["arrived"] else ""
-        drain = f"{outage['retried']} waited, all arrived{arrived} {met(True)}"
+    if not outage["drained"]:
+        drain = f"left: {dict(outage['states'])} {met(False)}"
+    elif outage["arrived"]:
+        drain = (
+            f"{outage['retried']} waited, the last arrived {max(outage['arrived']):.1f} s after {met(True)}"
+        )
     else:
-        drain = f"{dict(outage['states'])} {met(False)}"
+        drain = f"none had to wait, none left {met(True)}"
     think = f"{THINK[0]:g} to {THINK[1]:g} s"
     lines = [
         "## Production stack under load and faults",
