@@ -169,7 +169,7 @@ bench-bot: train ## Assistant benchmark: turn latency at 1 and 10 conversations,
 	PYTHONPATH=$(CURDIR) $(BOT_PY) scripts/bench_bot.py --output docs/benchmarks.md
 
 .PHONY: bench-scale
-bench-scale: setup-api setup-bot train postgres redis nginx ## Load and faults on the production stack (run-scaled): 3 x 50 conversations, a Rasa server killed, PostgreSQL stopped 10 s -> docs/benchmarks.md (about 6 minutes)
+bench-scale: setup-api setup-bot train postgres redis nginx ## Load and faults on the production stack (run-scaled): 3 x 50 conversations, a Rasa server killed, PostgreSQL stopped 10 s -> docs/benchmarks.md (about 5 minutes)
 	$(API_PY) scripts/bench_scale.py --output docs/benchmarks.md
 
 .PHONY: format
