@@ -310,7 +310,10 @@
   }
 
   function reasonOf(problem) {
-    return problem && problem.code === "assistant_unavailable" ? "unavailable" : "network";
+    // The assistant answered, but could not handle the message (through the API's relay, or straight
+    // from Rasa or nginx in the production stack): not a problem of the person's connection.
+    var code = (problem && problem.code) || "";
+    return /^assistant_|^http_5/.test(code) ? "unavailable" : "network";
   }
 
   function post(text) {
