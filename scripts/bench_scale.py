@@ -36,7 +36,6 @@ import re
 import secrets
 import shlex
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -57,7 +56,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 from benchdoc import write_section  # noqa: E402
 
-from tests.servers import new_secrets  # noqa: E402
+from tests.servers import free_ports, new_secrets  # noqa: E402
 
 RUN_SCALED = ROOT / "scripts" / "run-scaled.sh"
 READY = "Ctrl-C stops everything."  # run-scaled.sh's last line once everything answers
@@ -203,18 +202,6 @@ class Topology:
 
     def alive(self) -> bool:
         return self.process.poll() is None
-
-
-def free_ports(count: int) -> list[int]:
-    """Ports free on the loopback, all different (bound at once, then let go)."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [int(sock.getsockname()[1]) for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def start_topology(pg_admin_url: str, log: Callable[[str], None]) -> Topology:

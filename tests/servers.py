@@ -63,6 +63,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def free_ports(count: int) -> list[int]:
+    """Ports free on the loopback, all different (bound at once, then let go)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind((HOST, 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def clean_env(**extra: str) -> dict[str, str]:
     """This process's environment without settings of the API, the handover or the assistant's
     endpoints (the Makefile exports some), plus `extra`."""

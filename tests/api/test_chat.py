@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,14 +18,9 @@ from fastapi.testclient import TestClient
 
 from api.config import get_settings
 from api.web.chat import ASSISTANT_UNAVAILABLE
+from tests.servers import free_port
 
 SENDER = "0123456789abcdef0123456789abcdef"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Assistant(ThreadingHTTPServer):

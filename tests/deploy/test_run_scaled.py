@@ -15,7 +15,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -31,22 +30,12 @@ from cryptography.fernet import Fernet
 from psycopg import sql
 
 from tests.deploy.conftest import ROOT, need
+from tests.servers import free_ports
 
 URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 INFO = psycopg.conninfo.conninfo_to_dict(URL)
 MODEL = ROOT / "models" / "meldpunt.tar.gz"
 READY = "Ctrl-C stops everything."
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [int(sock.getsockname()[1]) for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 @dataclass
