@@ -9,6 +9,8 @@ these tests fail, never skip.
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -30,6 +32,26 @@ INITDB = ROOT / "deploy" / "postgres" / "initdb"
 PROJECT_PARTS = ("api", "bot", "actions", "deploy")
 # Variables whose values are secrets: compose must take them from .env, never hold them.
 SECRET_NAME = re.compile(r"(PASSWORD|TOKEN|SECRET|_KEY)$")
+
+
+BOT_PYTHON = ROOT / ".venv-bot" / "bin" / "python"
+
+
+def run_in_bot(check: str, **env: str) -> dict[str, Any]:
+    """Run a check script with the assistant's Python (Rasa 3.6); its last line of output is JSON."""
+    if not BOT_PYTHON.exists():
+        pytest.fail("the assistant's environment is missing: run `make setup-bot`")
+    result = subprocess.run(
+        [str(BOT_PYTHON), "-W", "ignore", "-c", check],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    results: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return results
 
 
 def need(tool: str, make_target: str) -> str:

@@ -8,16 +8,9 @@ serves the message after a dead server in this check: it times out, every time.)
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import textwrap
 
-import pytest
-
-from tests.deploy.conftest import ROOT
-
-BOT_PYTHON = ROOT / ".venv-bot" / "bin" / "python"
+from tests.deploy.conftest import run_in_bot
 
 CHECK = textwrap.dedent(
     """
@@ -63,19 +56,7 @@ CHECK = textwrap.dedent(
 
 
 def test_a_dead_servers_lock_is_waited_out_and_a_live_one_is_respected() -> None:
-    if not BOT_PYTHON.exists():
-        pytest.fail("the assistant's environment is missing: run `make setup-bot`")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
-    result = subprocess.run(
-        [str(BOT_PYTHON), "-W", "ignore", "-c", CHECK],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    results = json.loads(result.stdout.strip().splitlines()[-1])
+    results = run_in_bot(CHECK)
     # Served once the dead server's ticket (2 s) has expired, at the next one-second look at most.
     assert results["after_dead_server"] is not None and 1.9 <= results["after_dead_server"] <= 3.5, results
     assert results["while_served"] is None, results

@@ -12,16 +12,14 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import subprocess
 import textwrap
 
 import psycopg
 import pytest
 from psycopg import sql
 
-from tests.deploy.conftest import ROOT
+from tests.deploy.conftest import run_in_bot
 
-BOT_PYTHON = ROOT / ".venv-bot" / "bin" / "python"
 URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 CHECK = textwrap.dedent(
@@ -97,24 +95,7 @@ def database() -> dict[str, object]:
 
 
 def test_a_conversation_is_read_after_postgresql_ended_every_connection(database: dict[str, object]) -> None:
-    if not BOT_PYTHON.exists():
-        pytest.fail("the assistant's environment is missing: run `make setup-bot`")
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "RASA_TELEMETRY_ENABLED": "false",
-        "CHECK_DB": json.dumps(database),
-    }
-    result = subprocess.run(
-        [str(BOT_PYTHON), "-W", "ignore", "-c", CHECK],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    results = json.loads(result.stdout.strip().splitlines()[-1])
+    results = run_in_bot(CHECK, CHECK_DB=json.dumps(database))
     assert results["pre_ping"] == {"rasa": False, "stack": True}, results
     assert results["ended"] >= 2, results  # both stores had a pooled connection
     # Rasa's own store uses the dead pooled connection; the stack's checks it and connects anew.
