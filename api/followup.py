@@ -15,18 +15,21 @@ every request alike.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 
 from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from api.clock import utcnow
 from api.crypto import receipt_hash
 from api.deadlines import deadlines_of
-from api.models import Intake, IntakeEvent, Message, utcnow
+from api.models import Intake, IntakeEvent, Message
 from api.schemas import FollowUpView, MessageRead
 from api.security import is_service_token
 from api.vocab import Category, MessageAuthor, Status
@@ -55,8 +58,16 @@ def limit_key(host: str | None, authorization: str | None, conversation_key: str
 class FailureLimiter:
     """Sliding window of wrong codes, per client and for all clients together."""
 
-    def __init__(self, *, per_client: int, overall: int, window_seconds: float) -> None:
+    def __init__(
+        self,
+        *,
+        per_client: int,
+        overall: int,
+        window_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.per_client, self.overall, self.window = per_client, overall, window_seconds
+        self._clock = clock
         self._by_client: dict[str, deque[float]] = {}
         self._all: deque[float] = deque()
         self._lock = threading.Lock()
@@ -77,18 +88,18 @@ class FailureLimiter:
 
     def retry_after(self, client: str) -> int | None:
         """Seconds until this client may try again, or None when it may try now."""
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             self._prune(now)
             times = self._by_client.get(self.key(client))
             if times and len(times) >= self.per_client:
-                return max(1, int(times[0] + self.window - now) + 1)
+                return max(1, math.ceil(times[0] + self.window - now))
             if len(self._all) >= self.overall:
-                return max(1, int(self._all[0] + self.window - now) + 1)
+                return max(1, math.ceil(self._all[0] + self.window - now))
         return None
 
     def fail(self, client: str) -> None:
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             self._by_client.setdefault(self.key(client), deque()).append(now)
             self._all.append(now)

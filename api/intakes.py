@@ -11,9 +11,10 @@ from sqlalchemy import Select, and_, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, make_transient_to_detached, selectinload
 
+from api.clock import utcnow
 from api.crypto import receipt_hash
 from api.deadlines import apply_deadlines, deadlines_of
-from api.models import Intake, IntakeEvent, Message, utcnow
+from api.models import Intake, IntakeEvent, Message
 from api.organisations import falls_under_kcoo
 from api.schemas import IntakeCreate, IntakeDetail, IntakeSummary, IntakeUpdate
 from api.vocab import MessageAuthor, Status

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from api.models import Intake, IntakeEvent, Message, utcnow
+from api.clock import utcnow
+from api.models import Intake, IntakeEvent, Message
 
 REMOVED = "[geanonimiseerd]"
 

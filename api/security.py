@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import jwt
 from argon2 import PasswordHasher
@@ -15,9 +15,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2Pas
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.clock import utcnow
 from api.config import get_settings
 from api.db import SessionDep
-from api.models import Staff, utcnow
+from api.models import Staff
 from api.vocab import StaffRole
 
 NOT_AUTHENTICATED = "Not authenticated"
@@ -77,6 +78,26 @@ def create_access_token(staff: Staff) -> str:
     return jwt.encode(claims, _jwt_secret(), algorithm=JWT_ALGORITHM)
 
 
+def decode_access_token(token: str) -> dict[str, Any]:
+    """The claims of a valid, unexpired token; raises jwt.PyJWTError otherwise.
+
+    The signature is checked by PyJWT; expiry against the API's clock (api/clock.py), the one clock
+    every other deadline reads, rather than PyJWT's own reading of the system time.
+    """
+    claims: dict[str, Any] = jwt.decode(
+        token,
+        _jwt_secret(),
+        algorithms=[JWT_ALGORITHM],
+        options={"require": ["exp", "sub"], "verify_exp": False, "verify_iat": False},
+    )
+    expires = claims["exp"]
+    if not isinstance(expires, int | float) or isinstance(expires, bool):
+        raise jwt.DecodeError("exp must be a number")
+    if utcnow().timestamp() >= expires:
+        raise jwt.ExpiredSignatureError("Signature has expired")
+    return claims
+
+
 def _unauthorized() -> HTTPException:
     return HTTPException(
         status.HTTP_401_UNAUTHORIZED, NOT_AUTHENTICATED, headers={"WWW-Authenticate": "Bearer"}
@@ -102,11 +123,9 @@ def current_staff(session: SessionDep, token: Annotated[str | None, Depends(oaut
     if is_service_token(token):
         raise HTTPException(status.HTTP_403_FORBIDDEN, WRONG_ROLE)
     try:
-        claims = jwt.decode(
-            token, _jwt_secret(), algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub"]}
-        )
+        claims = decode_access_token(token)
         staff_id = int(claims["sub"])
-    except (jwt.PyJWTError, ValueError):
+    except (jwt.PyJWTError, ValueError, TypeError):
         raise _unauthorized() from None
     staff = session.get(Staff, staff_id)
     if staff is None or not staff.active:
@@ -139,7 +158,7 @@ async def require_service(
     if is_service_token(credentials.credentials):
         return
     try:
-        jwt.decode(credentials.credentials, _jwt_secret(), algorithms=[JWT_ALGORITHM])
+        decode_access_token(credentials.credentials)
     except jwt.PyJWTError:
         raise _unauthorized() from None
     raise HTTPException(status.HTTP_403_FORBIDDEN, SERVICE_ONLY)

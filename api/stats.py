@@ -17,8 +17,9 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
+from api.clock import utcnow
 from api.intakes import IntakeFilter, ack_late_clause, decision_late_clause, filtered
-from api.models import Intake, utcnow
+from api.models import Intake
 from api.vocab import Category, Committee
 
 PERIOD_FORMAT = "use YYYY, YYYY-H1/H2, YYYY-Q1..Q4 or YYYY-MM"

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 
 from api import audit
+from api.clock import utcnow
 from api.db import SessionDep
 from api.deadlines import deadlines_of
 from api.intakes import (
@@ -18,7 +19,6 @@ from api.intakes import (
     list_intakes,
     update_intake,
 )
-from api.models import utcnow
 from api.schemas import (
     NUL_FREE,
     IntakeCreate,

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api import audit
+from api.clock import utcnow
 from api.config import get_settings
 from api.db import SessionDep
-from api.models import utcnow
 from api.stats import Figures, StatsQuery, figures, parse_period, to_csv
 from api.vocab import Committee
 from api.web import review_letter

@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api import audit
+from api.clock import utcnow
 from api.db import SessionDep
 from api.intakes import detail_of, get_intake, update_intake
-from api.models import Intake, utcnow
+from api.models import Intake
 from api.vocab import Committee, Outcome, Status
 from api.web.review_base import INTAKE_NOT_FOUND, CheckedDep, ErrorPage, ReviewDep, ReviewRoute, render
 from api.web.review_intake_form import (

@@ -14,9 +14,10 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from api import audit
+from api.clock import utcnow
 from api.db import SessionDep
 from api.intakes import LIST_SORTS, IntakeFilter, list_intakes
-from api.models import Intake, utcnow
+from api.models import Intake
 from api.schemas import IntakeSummary
 from api.vocab import Category, Ground, Route, Status
 from api.web.review_base import ReviewDep, ReviewRoute, render

@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from api.clock import utcnow
 from api.config import get_settings
-from api.models import Staff, StaffSession, utcnow
+from api.models import Staff, StaffSession
 from api.security import CurrentStaff
 from api.vocab import StaffRole
 

@@ -2,15 +2,20 @@
 
 Each backend gets a fresh database migrated with `alembic upgrade head` (so the migrations are
 tested too); each test runs inside a transaction that is rolled back afterwards.
+
+Time: every test reads the API's clock (api/clock.py) as a `TestClock` that starts at the same
+instant, TEST_START, whatever the day the suite runs, and then ticks with the real time so that
+order and durations stay real. A test moves it with `clock.advance(...)` or `clock.set(...)`.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +28,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from api.clock import use_clock, utcnow
 from api.config import get_settings
 from api.db import get_session, make_engine, normalise_url
 
@@ -153,5 +159,38 @@ def client(app: Any) -> Iterator[TestClient]:
         yield test_client
 
 
+# A Tuesday morning, well inside a half-year, a quarter and a month, and far from today.
+TEST_START = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
+
+
+class TestClock:
+    """Starts at a fixed instant and runs on with the real (monotonic) time from there."""
+
+    __test__ = False  # not a test class, despite its name
+
+    def __init__(self, start: datetime = TEST_START) -> None:
+        self.set(start)
+
+    def __call__(self) -> datetime:
+        return self._at + timedelta(seconds=time.monotonic() - self._since)
+
+    def set(self, moment: datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("a test clock needs an aware datetime")
+        self._at, self._since = moment, time.monotonic()
+
+    def advance(self, delta: timedelta) -> None:
+        self.set(self() + delta)
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[TestClock]:
+    """The API's clock for this test (autouse: no test reads the real date)."""
+    test_clock = TestClock()
+    with use_clock(test_clock):
+        yield test_clock
+
+
 def now() -> datetime:
-    return datetime.now(UTC)
+    """Now, as the API sees it in this test."""
+    return utcnow()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from api.clock import utcnow
 from api.models import Intake, Staff
 from api.security import create_access_token, hash_password
 from tests.api.conftest import SERVICE_TOKEN
@@ -26,7 +27,7 @@ def receipt_code() -> str:
 
 
 def intake_body(**overrides: Any) -> dict[str, Any]:
-    at = datetime.now(UTC) - timedelta(minutes=5)
+    at = utcnow() - timedelta(minutes=5)
     body: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "receipt_code": receipt_code(),

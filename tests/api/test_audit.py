@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from api.clock import utcnow
 from api.models import AuditEntry
 from api.security import NOT_AUTHENTICATED, WRONG_ROLE
 from tests.api.factories import SERVICE, staff_headers, submit
@@ -100,12 +101,12 @@ def test_change_is_recorded_with_the_changed_fields(
 
 
 def test_entry_carries_the_staff_id_and_time(client: TestClient, db: Session, reader: dict[str, str]) -> None:
-    before = datetime.now(UTC)
+    before = utcnow()
     client.get(INTAKES, headers=reader)
     entry = db.scalars(select(AuditEntry)).one()
     staff_id = db.scalar(text("SELECT id FROM staff WHERE email = :e"), {"e": READER})
     assert entry.staff_id == staff_id
-    assert before <= entry.at <= datetime.now(UTC)
+    assert before <= entry.at <= utcnow()
 
 
 def test_refused_request_is_not_recorded(client: TestClient, db: Session) -> None:

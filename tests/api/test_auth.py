@@ -12,12 +12,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from api.cli import main as cli
+from api.clock import utcnow
 from api.config import get_settings
 from api.db import get_sessionmaker
 from api.main import create_app
-from api.models import Staff, utcnow
+from api.models import Staff
 from api.security import BAD_CREDENTIALS, JWT_ALGORITHM, NOT_AUTHENTICATED, WRONG_ROLE, verify_password
 from tests.api.cli_fixtures import cli_database_fixture  # noqa: F401  (pytest fixture)
+from tests.api.conftest import TestClock
 from tests.api.factories import _PASSWORD_HASH, PASSWORD, staff_headers
 
 TOKEN = "/api/v1/auth/token"
@@ -74,8 +76,11 @@ def test_login_token_lasts_the_configured_minutes(client: TestClient, db: Sessio
     token = client.post(TOKEN, data={"username": EMAIL, "password": PASSWORD}).json()["access_token"]
     secret = get_settings().jwt_secret
     assert secret is not None
-    claims = jwt.decode(token, secret.get_secret_value(), algorithms=[JWT_ALGORITHM])
+    claims = jwt.decode(
+        token, secret.get_secret_value(), algorithms=[JWT_ALGORITHM], options={"verify_exp": False}
+    )
     assert claims["exp"] - claims["iat"] == get_settings().access_token_minutes * 60
+    assert abs(claims["iat"] - utcnow().timestamp()) < 5  # issued now, by the API's clock
     assert (claims["sub"], claims["role"]) == (str(staff.id), "intake")
 
 
@@ -132,6 +137,18 @@ def test_expired_token_is_401(client: TestClient, db: Session) -> None:
     staff = add_staff(db)
     past = utcnow() - timedelta(minutes=5)
     token = signed({"sub": str(staff.id), "role": "intake", "iat": past, "exp": past})
+    response = client.get(INTAKES, headers=bearer(token))
+    assert response.status_code == 401
+    assert response.json()["detail"] == NOT_AUTHENTICATED
+
+
+def test_a_token_expires_by_the_apis_clock(client: TestClient, db: Session, clock: TestClock) -> None:
+    add_staff(db)
+    token = client.post(TOKEN, data={"username": EMAIL, "password": PASSWORD}).json()["access_token"]
+    minutes = get_settings().access_token_minutes
+    clock.advance(timedelta(minutes=minutes - 1))
+    assert client.get(INTAKES, headers=bearer(token)).status_code == 200
+    clock.advance(timedelta(minutes=1))
     response = client.get(INTAKES, headers=bearer(token))
     assert response.status_code == 401
     assert response.json()["detail"] == NOT_AUTHENTICATED

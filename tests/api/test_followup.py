@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -341,41 +340,55 @@ def test_code_in_the_query_string_is_never_accepted(client: TestClient) -> None:
 # FailureLimiter on its own
 
 
+class Ticks:
+    """A monotonic clock that moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.seconds = 1000.0
+
+    def __call__(self) -> float:
+        return self.seconds
+
+
 def test_limiter_allows_a_client_below_its_limit() -> None:
-    limiter = FailureLimiter(per_client=3, overall=100, window_seconds=60)
+    limiter = FailureLimiter(per_client=3, overall=100, window_seconds=60, clock=Ticks())
     limiter.fail("a")
     limiter.fail("a")
     assert limiter.retry_after("a") is None
 
 
 def test_limiter_blocks_a_client_at_its_limit_for_the_window() -> None:
-    limiter = FailureLimiter(per_client=3, overall=100, window_seconds=60)
+    limiter = FailureLimiter(per_client=3, overall=100, window_seconds=60, clock=Ticks())
     for _ in range(3):
         limiter.fail("a")
     assert limiter.retry_after("a") == 60
 
 
 def test_limiter_keeps_other_clients_apart() -> None:
-    limiter = FailureLimiter(per_client=3, overall=100, window_seconds=60)
+    limiter = FailureLimiter(per_client=3, overall=100, window_seconds=60, clock=Ticks())
     for _ in range(3):
         limiter.fail("a")
     assert limiter.retry_after("b") is None
 
 
 def test_limiter_blocks_everyone_at_the_overall_limit() -> None:
-    limiter = FailureLimiter(per_client=10, overall=3, window_seconds=60)
+    limiter = FailureLimiter(per_client=10, overall=3, window_seconds=60, clock=Ticks())
     for client in ("a", "b", "c"):
         limiter.fail(client)
     assert limiter.retry_after("d") == 60
 
 
 def test_limiter_forgets_failures_after_the_window() -> None:
-    limiter = FailureLimiter(per_client=2, overall=2, window_seconds=0.05)
+    ticks = Ticks()
+    limiter = FailureLimiter(per_client=2, overall=2, window_seconds=60, clock=ticks)
     limiter.fail("a")
+    ticks.seconds += 10
     limiter.fail("a")
-    assert limiter.retry_after("a") == 1
-    time.sleep(0.06)
-    assert limiter.retry_after("a") is None
+    assert limiter.retry_after("a") == 50  # until the first failure leaves the window
+    ticks.seconds += 49.5
+    assert limiter.retry_after("a") == 1  # never "0": a client told to wait waits at least a second
+    ticks.seconds += 0.5
+    assert limiter.retry_after("a") is None  # one failure left in the window, under the limit
 
 
 def test_limiter_keys_clients_by_hash() -> None:
@@ -421,6 +434,6 @@ def test_address_and_conversation_keys_never_collide() -> None:
 
 
 def test_limiter_keeps_only_a_hash_of_the_conversation_key() -> None:
-    limiter = FailureLimiter(per_client=3, overall=100, window_seconds=60)
+    limiter = FailureLimiter(per_client=3, overall=100, window_seconds=60, clock=Ticks())
     limiter.fail("conversation:secret-conversation-key")
     assert all("secret" not in k for k in limiter._by_client)

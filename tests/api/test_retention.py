@@ -12,11 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.cli import main as cli
+from api.clock import utcnow
 from api.config import get_settings
 from api.db import get_sessionmaker
 from api.followup import UNKNOWN_CODE
 from api.intakes import create_intake
-from api.models import Intake, IntakeEvent, Message, utcnow
+from api.models import Intake, IntakeEvent, Message
 from api.retention import REMOVED, run_retention
 from api.schemas import IntakeCreate
 from tests.api.cli_fixtures import cli_database_fixture  # noqa: F401  (pytest fixture)

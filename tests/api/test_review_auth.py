@@ -13,8 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.clock import utcnow
 from api.config import get_settings
-from api.models import AuditEntry, StaffSession, utcnow
+from api.models import AuditEntry, StaffSession
 from api.web.review import BAD_LOGIN, EXPIRED, LOGGED_OUT
 from api.web.sessions import COOKIE
 from tests.api.factories import PASSWORD

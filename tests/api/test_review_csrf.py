@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.models import StaffSession, utcnow
+from api.clock import utcnow
+from api.models import StaffSession
 from api.web.review_base import CSP, CSRF_REFUSED
 from api.web.sessions import LOGIN_COOKIE, login_form_token, login_form_token_ok
 from tests.api.factories import PASSWORD

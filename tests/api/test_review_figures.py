@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,11 +12,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.clock import utcnow
 from api.models import AuditEntry, Staff
 from api.web.review_audit import BAD_INTAKE
 from api.web.review_base import ADMINS_ONLY
 from api.web.review_figures import BAD_PERIOD, current_half_year
 from api.web.review_labels import AUDIT_ACTION
+from tests.api.conftest import TestClock
 from tests.api.factories import staff_headers
 from tests.api.review_support import logged_in, new_intake, table
 from tests.api.test_stats import _seed_kcoo_half_year
@@ -133,7 +135,24 @@ def test_an_empty_period_has_no_chart(client: TestClient, staff: Staff) -> None:
 
 
 def test_the_period_defaults_to_this_half_year(client: TestClient, staff: Staff) -> None:
-    assert f'<option value="{current_half_year(date.today())}" selected>' in figures_page(client)
+    assert f'<option value="{current_half_year(utcnow().date())}" selected>' in figures_page(client)
+
+
+@pytest.mark.parametrize(
+    "moment, half_year",
+    [
+        (datetime(2028, 2, 29, 12, 0, tzinfo=UTC), "2028-H1"),
+        (datetime(2026, 6, 30, 23, 59, tzinfo=UTC), "2026-H1"),
+        (datetime(2026, 7, 1, 0, 0, tzinfo=UTC), "2026-H2"),
+        (datetime(2027, 1, 1, 0, 0, tzinfo=UTC), "2027-H1"),
+    ],
+)
+def test_the_default_half_year_follows_the_clock(
+    client: TestClient, db: Session, clock: TestClock, moment: datetime, half_year: str
+) -> None:
+    clock.set(moment)
+    logged_in(client, db)
+    assert f'<option value="{half_year}" selected>' in figures_page(client)
 
 
 def test_a_period_that_does_not_exist_is_said(client: TestClient, staff: Staff) -> None:

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.clock import utcnow
 from api.models import AuditEntry
 from api.routes.stats import PERIOD_CONFLICT
 from api.security import WRONG_ROLE
@@ -196,7 +197,7 @@ def test_unknown_committee_is_422(client: TestClient, db: Session) -> None:
 
 def test_organisation_filter_ignores_case(client: TestClient, db: Session) -> None:
     staff = staff_headers(db)
-    now = datetime.now(UTC)
+    now = utcnow()
     _intake(client, db, now, organisation="Belastingdienst")
     _intake(client, db, now, organisation="Belastingdienst")
     _intake(client, db, now, organisation="Ministerie van BZK")
@@ -212,7 +213,7 @@ def test_organisation_filter_with_a_nul_character_is_422(client: TestClient, db:
 
 def test_by_route(client: TestClient, db: Session) -> None:
     staff = staff_headers(db)
-    now = datetime.now(UTC)
+    now = utcnow()
     _intake(client, db, now, desired_route="klacht_kcoo")
     _intake(client, db, now, desired_route="klacht_kcoo")
     _intake(client, db, now, category="misstand", desired_route="melding_ic_rijk")
@@ -222,7 +223,7 @@ def test_by_route(client: TestClient, db: Session) -> None:
 
 
 def _grounds_with_onbekend(client: TestClient, db: Session) -> None:
-    now = datetime.now(UTC)
+    now = utcnow()
     for ground, n in (("afkomst", 2), ("anders", 1), ("onbekend", 3)):
         for _ in range(n):
             _intake(client, db, now, category="discriminatie", discrimination_ground=ground)
@@ -255,7 +256,7 @@ def test_csv_lists_ground_onbekend(client: TestClient, db: Session) -> None:
 
 def test_overdue_counts(client: TestClient, db: Session) -> None:
     staff = staff_headers(db)
-    now = datetime.now(UTC)
+    now = utcnow()
     _intake(client, db, now - timedelta(days=8))  # acknowledgement late only
     _intake(client, db, now - timedelta(days=80))  # both late
     acknowledged = _intake(client, db, now - timedelta(days=80))  # decision late only
@@ -268,7 +269,7 @@ def test_overdue_counts(client: TestClient, db: Session) -> None:
 
 
 def _small_and_large(client: TestClient, db: Session) -> None:
-    now = datetime.now(UTC)
+    now = utcnow()
     for _ in range(5):
         _intake(client, db, now, category="pesten")
     for _ in range(2):
@@ -288,7 +289,7 @@ def test_export_suppresses_cells_below_the_minimum(client: TestClient, db: Sessi
 
 def test_export_suppresses_a_small_total(client: TestClient, db: Session) -> None:
     staff = staff_headers(db)
-    _intake(client, db, datetime.now(UTC))
+    _intake(client, db, utcnow())
     fig = client.get(URL, params={"export": "true"}, headers=staff).json()
     assert fig["total"] is None
 
