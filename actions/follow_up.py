@@ -11,7 +11,6 @@ import asyncio
 import logging
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -20,6 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import handover as runtime_module
 from actions.api_client import Outcome
+from actions.clock import AMSTERDAM
 from actions.experience_form import intent_of
 from actions.intake import MAX_TEXT, SKIPPED, clip, long_date
 from actions.messages import say, text_of
@@ -29,7 +29,6 @@ from actions.texts import language_of
 logger = logging.getLogger(__name__)
 
 FORM = "follow_up_form"
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # These leave the form to the rules (stop, crisis, ...): nothing is extracted, so the form gives way.
 CONTROL_INTENTS = frozenset(
     ["stop", "start_over", "goodbye", "crisis_suicide", "crisis_danger", "ask_privacy", "ask_human"]

@@ -14,7 +14,7 @@ import hmac
 import logging
 import re
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -23,6 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import handover as runtime_module
+from actions.clock import answered_on, message_date, turn_moment
 from actions.experience_form import AskAction, ValidateExperienceForm, intent_of
 from actions.messages import say, text_of
 from actions.outbox import Handover
@@ -171,15 +172,6 @@ def field_in(message: dict[str, Any]) -> str | None:
         if re.search(pattern, text, re.I):
             return name
     return None
-
-
-def message_date(tracker: Tracker) -> date:
-    stamp = (tracker.latest_message or {}).get("timestamp")
-    return (
-        datetime.fromtimestamp(float(stamp), tz=timezone.utc).date()
-        if stamp
-        else datetime.now(timezone.utc).date()
-    )
 
 
 def intake_reset() -> list[EventType]:
@@ -595,7 +587,7 @@ def when_line(tracker: Tracker, language: str) -> str | None:
     raw = tracker.get_slot("intake_when")
     if not given(raw):
         return None
-    when = read_when(str(raw), today=message_date(tracker))
+    when = read_when(str(raw), today=answered_on(tracker, "intake_when"))
     return long_date(when.occurred_on, language) if when.occurred_on else f'"{raw}"'
 
 
@@ -696,7 +688,7 @@ def build_intake(
     if given(tracker.get_slot("intake_more")):
         description = f"{description}\n\n{tracker.get_slot('intake_more')}".strip()
     when_text = tracker.get_slot("intake_when")
-    when = read_when(str(when_text), today=now.date()) if given(when_text) else None
+    when = read_when(str(when_text), today=answered_on(tracker, "intake_when")) if given(when_text) else None
     ongoing = YES_NO.get(str(tracker.get_slot("intake_ongoing")))
     if ongoing is None and when is not None:
         ongoing = when.ongoing
@@ -829,7 +821,7 @@ class ActionHandover(Action):
             say(dispatcher, tracker, "intake_not_sent")
             return intake_reset()
         language = language_of(tracker.get_slot("language"))
-        now = datetime.now(timezone.utc)
+        now = turn_moment(tracker)  # the consent's moment, also when this turn is handled again
         try:
             handover_runtime = runtime_module.runtime()
         except Exception:  # unreadable settings: say so, honestly

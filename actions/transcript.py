@@ -8,8 +8,9 @@ the conversation by sending `/greet` itself; that is not something the person sa
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
+
+from actions.clock import moment_of, system_now
 
 MAX_LINES = 1_000  # the API's limit per intake
 MAX_CHARS = 10_000  # the API's limit per line
@@ -18,12 +19,7 @@ PAGE_OPENING = "/greet"  # sent by the chat page when it opens, not typed by the
 
 
 def _at(timestamp: Any) -> str:
-    moment = (
-        datetime.fromtimestamp(float(timestamp), tz=timezone.utc)
-        if timestamp
-        else datetime.now(tz=timezone.utc)
-    )
-    return moment.isoformat(timespec="seconds")
+    return (moment_of(timestamp) or system_now()).isoformat(timespec="seconds")
 
 
 def _bounded(text: str) -> str:

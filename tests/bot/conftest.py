@@ -1,7 +1,13 @@
-"""Helpers to build trackers the way Rasa sends them to the action server."""
+"""Helpers to build trackers the way Rasa sends them to the action server.
+
+Time: Rasa stamps every event, and the actions read "today" from those stamps (actions/clock.py).
+A built tracker's events are stamped at SENT_AT, a Monday, whatever the day the tests run; a
+test that needs another day passes `at=`.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -42,6 +48,10 @@ def message(
     }
 
 
+# Monday 23 November 2026, 15:00 in Amsterdam: "vorige week dinsdag" is 17 November.
+SENT_AT = datetime(2026, 11, 23, 14, 0, tzinfo=timezone.utc)
+
+
 def build_tracker(
     latest: dict[str, Any],
     *,
@@ -49,16 +59,24 @@ def build_tracker(
     candidates: dict[str, Any] | None = None,
     earlier: dict[str, Any] | None = None,
     form: str | None = None,
+    at: datetime = SENT_AT,
 ) -> Tracker:
     """A tracker whose last events are the user message and then the slot candidates.
 
     `earlier` are slot values set before the message (as SlotSet events), `slots` the current values.
+    Every event is stamped as Rasa stamps them: the user message at `at`, the others a second apart.
     """
-    events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen"}]
-    events += [{"event": "slot", "name": k, "value": v} for k, v in (earlier or {}).items()]
-    events.append({"event": "user", "text": latest["text"], "parse_data": latest})
-    events.append({"event": "action", "name": "action_extract_slots"})
-    events += [{"event": "slot", "name": k, "value": v} for k, v in (candidates or {}).items()]
+    stamp = at.timestamp()
+    events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen", "timestamp": stamp - 2}]
+    events += [
+        {"event": "slot", "name": k, "value": v, "timestamp": stamp - 1} for k, v in (earlier or {}).items()
+    ]
+    events.append({"event": "user", "text": latest["text"], "parse_data": latest, "timestamp": stamp})
+    events.append({"event": "action", "name": "action_extract_slots", "timestamp": stamp + 1})
+    events += [
+        {"event": "slot", "name": k, "value": v, "timestamp": stamp + 1}
+        for k, v in (candidates or {}).items()
+    ]
     current = {**DEFAULT_SLOTS, **(earlier or {}), **(slots or {}), **(candidates or {})}
     return Tracker(
         sender_id="test",
