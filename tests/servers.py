@@ -35,8 +35,10 @@ import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "meldpunt.tar.gz"
@@ -91,6 +93,21 @@ def clean_env(**extra: str) -> dict[str, str]:
         "TF_CPP_MIN_LOG_LEVEL": "2",
         **extra,
     }
+
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+@contextmanager
+def days_during(zone: tzinfo = AMSTERDAM) -> Iterator[set[date]]:
+    """The dates in `zone` while the block runs: one, or two when it crosses midnight.
+
+    The real servers read the real clock; a test that expects "today" from them accepts either
+    day of a block that crossed midnight, instead of failing once a night.
+    """
+    days = {datetime.now(timezone.utc).astimezone(zone).date()}
+    yield days
+    days.add(datetime.now(timezone.utc).astimezone(zone).date())
 
 
 def http_get(url: str, timeout: float = 2.0) -> int:

@@ -20,13 +20,13 @@ import re
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import timezone
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from api.web.review_labels import STATUS
-from tests.servers import Staff
+from tests.servers import Staff, days_during
 from tests.web.conftest import CONTEXT_OPTIONS, Watch, WebStack, guarded_context
 from tests.web.helpers import (
     ARTIFACTS,
@@ -398,10 +398,11 @@ def test_the_audit_log_is_for_admins_only(page: Page, web: WebStack) -> None:
 
 
 def test_the_figures_count_the_intake(page: Page, web: WebStack, reported: Reported) -> None:
-    today = datetime.now(timezone.utc).date()
-    half = f"{today.year}-H{1 if today.month <= 6 else 2}"
-    log_in(page, web, "intake", start="/review/cijfers")
-    expect(page.locator("#period")).to_have_value(half)  # the half year holding today
+    with days_during(timezone.utc) as days:  # the API's figures count whole days in UTC
+        log_in(page, web, "intake", start="/review/cijfers")
+        chosen = page.locator("#period").input_value()
+    halves = {f"{day.year}-H{1 if day.month <= 6 else 2}" for day in days}
+    assert chosen in halves, f"the period {chosen!r} is not the half year holding today ({halves})"
     total, bullying = web.stack.total(), web.stack.total(category="pesten")
     assert bullying >= 1
     expect(page.locator("#figures-total")).to_have_text(str(total))
@@ -417,11 +418,8 @@ def test_the_figures_count_the_intake(page: Page, web: WebStack, reported: Repor
 
     with page.expect_download() as download:
         page.locator("a#csv-link").click()
-    start, end = (
-        (f"{today.year}-01-01", f"{today.year}-06-30")
-        if today.month <= 6
-        else (f"{today.year}-07-01", f"{today.year}-12-31")
-    )
+    year, half = chosen.split("-H")
+    start, end = (f"{year}-01-01", f"{year}-06-30") if half == "1" else (f"{year}-07-01", f"{year}-12-31")
     assert download.value.suggested_filename == f"meldpunt-cijfers-{start}-{end}.csv"
     with open(download.value.path(), newline="", encoding="utf-8") as f:
         lines = list(csv.reader(f))
