@@ -121,11 +121,11 @@ def test_quick_exit_cannot_be_undone_with_back(chat: ChatPage) -> None:
     chat.say(secret)
     page.locator("button#quick-exit").click()
     page.wait_for_url(EXIT_URL)
-    page.go_back()  # the exit replaced the chat in the history: back leads before it, not into it
-    page.wait_for_timeout(500)
-    assert secret not in page.content(), f"Back brings the conversation back ({page.url})"
-    if page.url.startswith(chat.base):  # back on the chat page: a new conversation
+    page.go_back(wait_until="load")  # the exit replaced the chat in the history: back leads before it
+    if page.url.startswith(chat.base):  # back on the chat page: once it has opened, a new conversation
+        expect(chat.bot_messages.first).to_be_visible(timeout=REPLY_TIMEOUT_MS)
         assert secret not in (storage(page) or ""), "Back finds the conversation in sessionStorage"
+    assert secret not in page.content(), f"Back brings the conversation back ({page.url})"
 
 
 # ----------------------------------------------------------------------------------- c) keyboard
@@ -227,15 +227,18 @@ def test_a_too_long_message_is_refused_and_not_sent(chat: ChatPage) -> None:
     expect(error).to_have_attribute("role", "alert")
     expect(error).to_be_visible()
     expect(error).to_contain_text(str(limit))
-    page.wait_for_timeout(300)
-    assert not sent, f"the too-long message was sent: {sent}"
     assert chat.user_messages.count() == count, "the too-long message is shown as sent"
     assert len(chat.input.input_value()) == limit + 1, "the text was taken out of the field"
     screenshot(page, "chat-too-long")
     axe(page, "the chat page with a too-long message")
 
-    chat.input.fill("a" * limit)  # at the limit it goes
+    # At the limit it goes. Its request is the barrier: a request for the too-long message would
+    # have been made before it, so exactly one request means the too-long one never left.
+    with page.expect_request(lambda r: "/webhooks/chat/webhook" in r.url, timeout=REPLY_TIMEOUT_MS):
+        chat.say("a" * limit, key="")
     expect(error).to_be_empty()
+    assert len(sent) == 1, f"the too-long message was sent too: {len(sent)} requests"
+    assert chat.user_messages.count() == count + 1
 
 
 # --------------------------------------------------------------------------- e) the network fails

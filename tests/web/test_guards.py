@@ -50,7 +50,11 @@ def test_the_cookie_guard_allows_only_strict_httponly_cookies_at_the_given_paths
 def test_the_guards_see_what_a_page_does(page: Page, context: BrowserContext, watch: Watch) -> None:
     page.route("http://elsewhere.example/**", lambda route: route.abort())
     page.set_content('<img src="http://elsewhere.example/pixel.png"><script>throw new Error("boom")</script>')
-    page.wait_for_timeout(200)
+    # Until both were seen (no fixed wait: a slow machine takes longer, it does not see less).
+    for _ in range(100):
+        if watch.foreign() and watch.errors:
+            break
+        page.wait_for_timeout(50)
     seen = (watch.foreign(), list(watch.errors))
     # Clear what this test provoked, so that the fixture's own check passes.
     watch.requests.clear()
