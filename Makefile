@@ -160,6 +160,10 @@ test-deploy: setup-api setup-bot train postgres redis nginx docker-compose ## Th
 .PHONY: test
 test: lint test-api test-bot test-web test-deploy ## Set up and run every test
 
+.PHONY: test-moved-clock
+test-moved-clock: ## make test with the system clock moved (MOVED_CLOCK=+1y, or a date such as "2028-02-29 12:00"): no test depends on the day
+	@MOVED_CLOCK="$(MOVED_CLOCK)" scripts/test-moved-clock.sh
+
 .PHONY: bench-api
 bench-api: setup-api postgres ## API benchmark on SQLite and PostgreSQL -> docs/benchmarks.md
 	$(API_PY) scripts/bench_api.py --output docs/benchmarks.md
