@@ -1,4 +1,4 @@
-"""The assistant's vocabularies (domain.md): categories and discrimination grounds.
+"""The assistant's vocabularies (domain.md): categories, discrimination grounds, crisis intents.
 
 One place for the NLU components and the action server; plain Python, so the action server does not
 import Rasa for it. The API keeps its own copy as its contract (api/vocab.py), and the slot values
@@ -28,3 +28,5 @@ GROUNDS = (
     "arbeidsduur",
     "anders",
 )
+# The intents of a crisis: thoughts of suicide (113) and danger right now (112); bot/components/safety.py.
+CRISIS_INTENTS = ("crisis_suicide", "crisis_danger")

@@ -1,4 +1,4 @@
-"""The custom NLU components: language, crisis patterns, ground lexicon."""
+"""The custom NLU components: language, the crisis detector, ground lexicon."""
 
 from __future__ import annotations
 
@@ -6,7 +6,16 @@ import pytest
 
 from bot.components.grounds import compile_lexicon, find_grounds
 from bot.components.language import detect
-from bot.components.safety import crisis_of
+from bot.components.safety import (
+    DANGER,
+    SUICIDE,
+    TOPIC,
+    CrisisDetector,
+    CrisisModel,
+    chunks,
+    crisis_of,
+    decide,
+)
 
 
 @pytest.mark.parametrize(
@@ -48,10 +57,148 @@ def test_language_is_deterministic():
         ("mijn collega negeert me", None),
         ("hij dreigde me vorige week te slaan", None),
         ("ik ben dood op van het werk", None),
+        ("ik wil er eigenlijk gewoon niet meer zijn", "crisis_suicide"),  # filler words in the phrase
+        ("soms wil ik niet meer leven", "crisis_suicide"),  # "wil ik": Dutch inversion
+        ("kwil echt nie meer leven", "crisis_suicide"),  # chat spelling
+        ("k wil niet meer", "crisis_suicide"),
+        ("ik wil niet meer naar mijn werk", None),
+        ("mijn collega pleegde vorig jaar zelfmoord", None),  # someone else: the model decides
+        ("hij zei dat ik beter dood kon zijn", None),  # a quote: the model decides
+        ("ik schrok me dood", None),
+        ("ik heb genoeg pillen gespaard", "crisis_suicide"),  # the means
+        ("ik heb een touw gekocht", "crisis_suicide"),
+        ("ik weet welke flat hoog genoeg is", "crisis_suicide"),
+        ("dit is mijn laatste bericht", "crisis_suicide"),  # a farewell
+        ("zeg tegen mijn team dat het niet hun schuld is", "crisis_suicide"),
+        ("'ga toch dood' zei hij. misschien moet ik dat ook maar doen", "crisis_suicide"),  # quote, then own
+        ("hij zei dat ik beter dood kon zijn, ik wil dat melden", None),  # a quote, reported
+        ("hij zei 'ga dood'. ik denk er over na om een klacht in te dienen", None),
+        ("i feel suicidal", "crisis_suicide"),
+        ("does the meldpunt have a protocol when someone is suicidal?", None),
+        ("hij staat nu met een mes in de gang", "crisis_danger"),
+        ("gisteren stond hij met een mes in de kantine", None),  # over
+        ("someone is following me from the station", "crisis_danger"),
+        ("mijn collega heeft net al haar pillen geslikt", "crisis_danger"),
+        ("ik bel 112", None),  # saying what they do, not a new alarm
+        ("bel 112!", "crisis_danger"),
     ],
 )
 def test_crisis_patterns(text, expected):
     assert crisis_of(text) == expected
+
+
+THRESHOLDS = {"whole": 4.0, "sentence": 5.0}
+
+
+def scores(whole=0.0, sentence=float("-inf"), suicide=0.0, danger=0.0, **anywhere):
+    return {"whole": whole, "sentence": sentence, SUICIDE: suicide, DANGER: danger, **anywhere}
+
+
+def test_the_whole_message_or_one_sentence_above_its_threshold_is_a_crisis():
+    assert decide("...", scores(whole=4.1, suicide=0.9), THRESHOLDS).signal == SUICIDE
+    assert decide("...", scores(whole=3.0, sentence=5.2, suicide=0.9), THRESHOLDS).signal == SUICIDE
+    assert decide("...", scores(whole=3.9, sentence=4.9, suicide=0.9), THRESHOLDS).signal is None
+
+
+def test_danger_comes_first_and_keeps_the_suicide_signal():
+    reading = decide("...", scores(whole=6, suicide=0.3, danger=0.6, suicide_anywhere=0.8), THRESHOLDS)
+    assert (reading.signal, reading.source, reading.also) == (DANGER, "model", (SUICIDE,))
+    # A threat now in one sentence, thoughts of suicide in another: 112 first.
+    mixed = scores(whole=6, suicide=0.7, danger=0.2, danger_anywhere=0.6, suicide_anywhere=0.7)
+    assert decide("...", mixed, THRESHOLDS).signal == DANGER
+    assert decide("...", scores(whole=6, suicide=0.2, danger=0.7), THRESHOLDS).also == ()
+
+
+def test_the_net_holds_where_the_model_misses():
+    reading = decide("ik wil er eigenlijk niet meer zijn", scores(whole=0.5), THRESHOLDS)
+    assert (reading.signal, reading.source) == (SUICIDE, "net")
+    assert decide("ik ben nu in gevaar", {}, THRESHOLDS).signal == DANGER
+
+
+def test_a_mention_of_suicide_without_a_signal_is_a_gentle_check_not_an_alarm():
+    reading = decide("mijn collega pleegde vorig jaar zelfmoord", scores(whole=1.0), THRESHOLDS)
+    assert (reading.signal, reading.check) == (None, True)
+    assert decide("ik schrok me dood", scores(whole=1.0), THRESHOLDS).check is False
+    assert TOPIC.search("hij zei: ga toch dood") and not TOPIC.search("ik verveel me dood")
+
+
+def test_a_long_message_is_read_sentence_by_sentence_too():
+    story = "Mijn baas schreeuwt elke dag. Niemand doet iets.\nIk heb de pillen al klaarliggen; sorry"
+    assert chunks(story) == [
+        story,
+        "Mijn baas schreeuwt elke dag.",
+        "Niemand doet iets.",
+        "Ik heb de pillen al klaarliggen",
+    ]
+    assert chunks("ik wil niet meer") == ["ik wil niet meer"]
+
+
+TINY = [
+    ("ik wil niet meer leven", SUICIDE),
+    ("ik heb pillen gespaard om er een eind aan te maken", SUICIDE),
+    ("iedereen is beter af zonder mij", SUICIDE),
+    ("i want to die", SUICIDE),
+    ("hij staat nu met een mes voor mijn deur", DANGER),
+    ("help hij slaat me nu", DANGER),
+    ("someone is following me right now", DANGER),
+    ("mijn collega negeert me", "none"),
+    ("mijn baas schreeuwt tegen me", "none"),
+    ("ik word gepest op mijn werk", "none"),
+    ("my manager shouts at me", "none"),
+    ("hij maakte grappen over mijn afkomst", "none"),
+    ("mijn collega pleegde vorig jaar zelfmoord", "none"),
+]
+
+
+@pytest.fixture(scope="module")
+def tiny_detector():
+    texts, labels = zip(*TINY, strict=True)
+    model = CrisisModel.fit(list(texts), list(labels), C=10.0, k=2)
+    return CrisisDetector({"threshold_whole": 2.0, "threshold_sentence": 3.0}, None, None, model)
+
+
+def parsed(detector, text, intent="describe_pesten"):
+    from rasa.shared.nlu.training_data.message import Message
+
+    message = Message(
+        data={
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.6},
+            "intent_ranking": [
+                {"name": intent, "confidence": 0.6},
+                {"name": "describe_pesten", "confidence": 0.3},
+            ],
+        }
+    )
+    detector.process([message])
+    return message
+
+
+def test_the_detector_sets_the_crisis_intent_and_says_why(tiny_detector):
+    message = parsed(tiny_detector, "ik wil niet meer leven")
+    assert message.get("intent")["name"] == SUICIDE
+    crisis = message.get("crisis")
+    assert crisis["signal"] == SUICIDE and crisis["source"] == "model" and crisis["scores"]["whole"] >= 2.0
+    assert parsed(tiny_detector, "hij staat nu met een mes voor mijn deur").get("intent")["name"] == DANGER
+
+
+def test_a_crisis_sentence_inside_a_long_story_is_found(tiny_detector):
+    story = (
+        "Mijn baas schreeuwt al maanden tegen me waar iedereen bij is. Mijn collega's doen niets. "
+        "Ik wil niet meer leven. Ik weet niet waarom ik dit nog schrijf."
+    )
+    assert parsed(tiny_detector, story).get("intent")["name"] == SUICIDE
+
+
+def test_the_detector_overrules_a_crisis_intent_it_does_not_find(tiny_detector):
+    message = parsed(tiny_detector, "mijn baas schreeuwt tegen me", intent="crisis_suicide")
+    assert message.get("intent")["name"] == "describe_pesten"
+    assert message.get("crisis")["signal"] is None
+
+
+def test_buttons_are_never_read_as_a_crisis(tiny_detector):
+    message = parsed(tiny_detector, "/affirm", intent="affirm")
+    assert message.get("intent")["name"] == "affirm" and message.get("crisis") is None
 
 
 def test_ground_lexicon_prefers_longer_phrases_and_whole_words():
