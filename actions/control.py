@@ -1,4 +1,4 @@
-"""What the person can do at any moment: stop, start over, ask about a term; and the crisis answer."""
+"""What the person can do at any moment: stop, start over, ask about a term (the crisis answer: crisis.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.messages import say
-from actions.slot_validation import description_events
 
 TERMS = frozenset(
     [
@@ -81,29 +80,6 @@ class ActionExplainTerm(Action):
         for term in dict.fromkeys(terms):  # each term once, in the order asked
             say(dispatcher, tracker, f"term_{term}")
         return []
-
-
-class ActionCrisis(Action):
-    """113 or 112 first. A description in the same message is kept, so the person need not repeat it."""
-
-    def name(self) -> str:
-        return "action_crisis"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        message = tracker.latest_message or {}
-        intent = (message.get("intent") or {}).get("name")
-        say(dispatcher, tracker, "crisis_danger" if intent == "crisis_danger" else "crisis_suicide")
-        events: list[EventType] = []
-        if not tracker.get_slot("category"):
-            # Quietly: a crisis message that is no description is not "unclear".
-            candidate = description_events(CollectingDispatcher(), tracker, message)
-            if len(candidate) > 1:
-                events += candidate
-        if not tracker.active_loop.get("name") and not tracker.get_slot("options_given"):
-            say(dispatcher, tracker, "crisis_continue")
-        return events
 
 
 class ActionGreet(Action):

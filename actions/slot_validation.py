@@ -17,7 +17,7 @@ from actions.classify import joined, other_language, read_message, reads_as_desc
 from actions.messages import say
 from actions.organisations import kcoo_status
 from actions.texts import UNKNOWN_ORGANISATION
-from bot.vocab import CATEGORIES, GROUNDS
+from bot.vocab import CATEGORIES, CRISIS_INTENTS, GROUNDS
 
 MAX_ORGANISATION_CHARS = 200
 
@@ -55,6 +55,16 @@ def description_events(
     ]
 
 
+def gentle_check_due(tracker: Tracker, message: dict[str, Any]) -> bool:
+    """The message speaks of suicide without a crisis signal (a colleague's suicide last year, a
+    quoted insult): once per conversation, one line says 113 is there for the person too."""
+    crisis = message.get("crisis") or {}
+    intent = (message.get("intent") or {}).get("name")
+    return (
+        bool(crisis.get("check")) and intent not in CRISIS_INTENTS and not tracker.get_slot("crisis_checked")
+    )
+
+
 class ValidateSlotMappings(Action):
     def name(self) -> str:
         return "action_validate_slot_mappings"
@@ -68,6 +78,9 @@ class ValidateSlotMappings(Action):
         events: list[EventType] = []
         if other_language(message) and not text.startswith("/"):
             say(dispatcher, tracker, "other_language")
+        if gentle_check_due(tracker, message):
+            say(dispatcher, tracker, "crisis_check")
+            events.append(SlotSet("crisis_checked", True))
         category = tracker.get_slot("category")
         if "description" in candidates:
             events += description_events(dispatcher, tracker, message)

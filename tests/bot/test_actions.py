@@ -8,7 +8,7 @@ from typing import Any
 from rasa_sdk.events import AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.control import ActionCrisis, ActionExplainTerm, ActionStartOver, ActionStop
+from actions.control import ActionExplainTerm, ActionStartOver, ActionStop
 from actions.experience_form import (
     ActionAskCategoryConfirmed,
     ActionAskDescription,
@@ -320,28 +320,6 @@ def test_stop_and_start_over_forget_all_but_the_language(domain):
     assert texts(messages) == [text_of("stop", "en")["text"]]
     events, _ = run(ActionStartOver(), tracker, domain)
     assert events == [AllSlotsReset(), SlotSet("language", "en")]
-
-
-def test_crisis_first_then_the_description_in_the_same_message_is_kept(domain):
-    text = "ik word al maanden gepest door mijn team en ik wil niet meer leven"
-    latest = message(
-        text, "crisis_suicide", confidence=1.0, ranking=[("crisis_suicide", 0.5), ("describe_pesten", 0.45)]
-    )
-    tracker = build_tracker(latest)
-    events, messages = run(ActionCrisis(), tracker, domain)
-    assert texts(messages) == [
-        text_of("crisis_suicide", "nl")["text"],
-        text_of("crisis_continue", "nl")["text"],
-    ]
-    assert "113" in messages[0]["text"] and "0800-0113" in messages[0]["text"]
-    assert SlotSet("category", "pesten") in events
-
-
-def test_acute_danger_gets_112(domain):
-    tracker = build_tracker(message("hij staat nu voor mijn deur", "crisis_danger"), form="experience_form")
-    events, messages = run(ActionCrisis(), tracker, domain)
-    assert events == []
-    assert "112" in messages[0]["text"]
 
 
 def test_terms_are_explained_each_once(domain):
