@@ -333,7 +333,37 @@ def test_zoomed_page_reflows(chat: ChatPage, context_options: dict[str, object])
     screenshot(page, f"chat-zoom-{width}px")
 
 
-# -------------------------------------------------------------------------------------- i) the widget
+# ------------------------------------------------------------------------------------- i) a crisis
+
+CRISIS = (
+    "Mijn leidinggevende kleineert me al maanden waar iedereen bij is. Ik kan het niet meer. "
+    "Ik heb de pillen al in huis en denk er steeds vaker aan om er een eind aan te maken."
+)
+
+
+def test_a_crisis_gets_tappable_numbers_and_the_conversation_waits_for_the_person(chat: ChatPage) -> None:
+    page = chat.page
+    answer = chat.say(CRISIS)
+    assert "Denk je aan zelfmoord?" in answer, chat
+    assert "Het klinkt alsof" not in answer, f"the turn went on after the crisis answer\n{chat}"
+    turn = page.locator("#messages li.msg.bot").filter(has_text="Zelfmoordpreventie").last
+    for href in ("tel:113", "tel:08000113", "tel:112", "https://113.nl"):
+        expect(turn.locator(f'a[href="{href}"]').first).to_be_visible()
+    assert chat.choices() == ["Ik neem contact op met 113", "Hier verder praten"], chat
+    expect(turn.locator('a[href="tel:113"]').first).to_be_in_viewport()
+    screenshot(page, "chat-crisis-1-answer")
+    axe(page, "the chat page after a crisis answer")
+
+    answer = chat.say("ja")  # to "contact 113 now?": the assistant stays, and does not go on
+    assert "Goed dat je dat doet" in answer and "Het klinkt alsof" not in answer, chat
+    expect(chat.last_bot.locator('a[href="tel:08000113"]')).to_have_count(1)
+
+    answer = chat.click("Hier verder praten")  # now it picks up where it was: the story is kept
+    assert "we gaan verder" in answer and "Het klinkt alsof" in answer, chat
+    screenshot(page, "chat-crisis-2-going-on")
+
+
+# -------------------------------------------------------------------------------------- j) the widget
 
 
 class HostPage(http.server.BaseHTTPRequestHandler):
@@ -394,6 +424,14 @@ def test_the_widget_opens_the_chat_in_a_frame(page: Page, host_page: str) -> Non
     expect(frame.locator("#typing")).to_be_hidden()
     expect(bot.nth(before)).to_be_in_viewport()
     screenshot(page, "widget-3-conversation", full_page=False)
+
+    # In the frame too, a crisis answer's numbers are links a phone can call.
+    before = bot.count()
+    frame.locator("textarea#message-input").fill("ik wil er eigenlijk niet meer zijn")
+    frame.locator("textarea#message-input").press("Enter")
+    expect(bot.nth(before)).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+    expect(frame.locator('#messages li.msg.bot a[href="tel:113"]').first).to_be_visible()
+    expect(frame.locator('#messages li.msg.bot a[href="tel:08000113"]').first).to_be_visible()
     axe(page, "the host page with the widget open")
 
     # "Snel weg" in the frame leaves the host page too.

@@ -114,8 +114,10 @@
     document.title = state.lang === "en" ? "Meldpunt assistant" : "Meldpunt-assistent";
   }
 
-  // Links and phone numbers in the assistant's text become real links; everything stays text.
-  var LINKABLE = /(https?:\/\/[^\s<>"]+|\b(?:[a-z0-9-]+\.)+nl(?:\/[^\s<>"]*)?|\b0800-?\d{4}\b)/gi;
+  // Links and phone numbers in the assistant's text become real links (tel: on a phone, one tap);
+  // everything stays text. Numbers: 112, 113, 0800-... and 0900-... (113.nl is a web address).
+  var LINKABLE = /(https?:\/\/[^\s<>"]+|\b(?:[a-z0-9-]+\.)+nl(?:\/[^\s<>"]*)?|\b0[89]00-?\d{4}\b|\b11[23]\b(?![.,]?\d))/gi;
+  var PHONE = /^(?:0[89]00-?\d{4}|11[23])$/;
 
   function appendText(parent, text) {
     var last = 0;
@@ -124,7 +126,7 @@
       parent.appendChild(document.createTextNode(text.slice(last, offset)));
       var a = document.createElement("a");
       a.textContent = trimmed;
-      if (/^0800/.test(trimmed)) {
+      if (PHONE.test(trimmed)) {
         a.href = "tel:" + trimmed.replace(/-/g, "");
       } else {
         a.href = /^https?:/i.test(trimmed) ? trimmed : "https://" + trimmed;
