@@ -251,14 +251,32 @@ class CrisisModel:
         none = list(self.clf.classes_).index(NONE)
         return _logit(1.0 - probabilities[:, none])
 
+    def _bank(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The bank as float32, and where its crisis and ordinary examples are (made once)."""
+        cached = self.__dict__.get("_bank_cache")
+        if cached is None:
+            crisis = np.flatnonzero(self.bank_crisis)
+            ordinary = np.flatnonzero(~self.bank_crisis)
+            cached = (self.bank.astype(np.float32), crisis, ordinary)
+            self.__dict__["_bank_cache"] = cached
+        return cached
+
     def _neighbours(self, vectors: np.ndarray, leave_out: np.ndarray | None = None) -> np.ndarray:
-        similarity = vectors.astype(np.float32) @ self.bank.astype(np.float32).T
+        bank, crisis, ordinary = self._bank()
+        similarity = vectors.astype(np.float32) @ bank.T
         if leave_out is not None:
             similarity[np.arange(len(leave_out)), leave_out] = -1.0
         k = self.k
-        crisis = np.sort(np.where(self.bank_crisis[None, :], similarity, -1.0), axis=1)[:, -k:]
-        ordinary = np.sort(np.where(~self.bank_crisis[None, :], similarity, -1.0), axis=1)[:, -k:]
-        return np.asarray(crisis.mean(axis=1) - ordinary.mean(axis=1))
+
+        def top(columns: np.ndarray) -> np.ndarray:
+            return np.partition(similarity[:, columns], -k, axis=1)[:, -k:].mean(axis=1)
+
+        return np.asarray(top(crisis) - top(ordinary))
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_bank_cache", None)  # made again after loading; not stored in the model
+        return state
 
     def _z(self, view: str, values: np.ndarray) -> np.ndarray:
         mean, sd = self.stats[view]
