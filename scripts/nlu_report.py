@@ -333,8 +333,14 @@ def main() -> int:
         print("Reading the held-out descriptions...", flush=True)
         holdout = asyncio.run(evaluate_holdout(Path(args.config), Path(args.data), Path(args.holdout)))
     text = report("bot/config.yml", results, args.folds, (time.monotonic() - started) / 60, holdout)
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(text, encoding="utf-8")
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # The crisis section is made by scripts/crisis_report.py (make crisis-report): keep it.
+    old = output.read_text(encoding="utf-8") if output.exists() else ""
+    start, end = "<!-- crisis-report:start -->", "<!-- crisis-report:end -->"
+    if start in old and end in old:
+        text = text.rstrip("\n") + "\n\n" + old[old.index(start) : old.index(end) + len(end)] + "\n"
+    output.write_text(text, encoding="utf-8")
     print(f"Wrote {args.output}")
     return 0
 
