@@ -19,7 +19,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.messages import say, text_of
+from actions.messages import say
 from actions.options import next_step_routes, route_button
 from actions.slot_validation import description_events
 from actions.texts import language_of
@@ -79,10 +79,6 @@ def resume_events() -> list[EventType]:
 def also_suicide(message: dict[str, Any]) -> bool:
     """Danger now and thoughts of suicide in one message: 112 first, then 113 too."""
     return CRISIS_INTENTS[0] in ((message.get("crisis") or {}).get("also") or [])
-
-
-def choice_buttons(language: str) -> list[dict[str, str]]:
-    return list(text_of("crisis_choice", language).get("buttons") or [])
 
 
 class ActionCrisis(Action):
