@@ -15,13 +15,16 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.config import get_settings
-from api.db import SessionDep
+from api.db import SessionDep, get_session
 from api.followup import FailureLimiter
 from api.limits import BodySizeLimit, BodyTooLarge, too_large
-from api.routes import audit, auth, followup, intakes, stats
+from api.refusals import intake_id_of, record_refusal
+from api.routes import audit, auth, followup, intakes, refusals, stats
+from api.security import is_service_token
 from api.web import chat, review
 
 log = logging.getLogger("meldpunt.api")
@@ -65,6 +68,35 @@ def allowed_methods(request: Request) -> str | None:
     return None
 
 
+INTAKES_PATH = "/api/v1/intakes"
+
+
+def is_handover(request: Request) -> bool:
+    """A submission of an intake by the assistant's own credential (only those are recorded)."""
+    if request.method != "POST" or request.url.path.rstrip("/") != INTAKES_PATH:
+        return False
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and is_service_token(token.strip())
+
+
+async def record_handover_refusal(request: Request, exc: RequestValidationError) -> None:
+    """Keep the refusal for staff (api/refusals.py), through the app's own session dependency."""
+    intake_id = intake_id_of(exc.body)
+    factory = request.app.dependency_overrides.get(get_session, get_session)
+    sessions = factory()
+    try:
+        session = await sessions.__anext__() if hasattr(sessions, "__anext__") else next(sessions)
+        await run_in_threadpool(record_refusal, session, intake_id, exc.errors())
+    except Exception:  # the refusal itself still reaches the sender
+        log.exception("a handover refusal could not be recorded")
+    finally:
+        if hasattr(sessions, "aclose"):
+            await sessions.aclose()
+        else:
+            sessions.close()
+    log.error("intake %s refused: %s", intake_id or "-", [".".join(map(str, e["loc"])) for e in exc.errors()])
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(
@@ -84,7 +116,7 @@ def create_app() -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     v1 = APIRouter(prefix="/api/v1")
-    for module in (auth, intakes, followup, stats, audit):
+    for module in (auth, intakes, refusals, followup, stats, audit):
         v1.include_router(module.router)
     app.include_router(v1)
     # The web pages, with their own CSS and scripts: everything is served from here.
@@ -113,12 +145,14 @@ def create_app() -> FastAPI:
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         # Which field and why; the rejected input itself is not echoed (it may be personal).
         errors = [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
             for e in exc.errors()
         ]
+        if is_handover(request):
+            await record_handover_refusal(request, exc)
         return JSONResponse(status_code=422, content=jsonable_encoder({"detail": errors}))
 
     @app.exception_handler(OperationalError)

@@ -186,3 +186,21 @@ class StaffSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class HandoverRefusal(Base):
+    """An intake the API refused (422): which fields and why, never what was in them.
+
+    The person was told their report did not arrive and got no code; staff see that it happened on
+    the review pages, so a fault in the handover is noticed the day it happens.
+    """
+
+    __tablename__ = "handover_refusals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The id the sender gave, when it could be read: the same refusal twice is one row.
+    intake_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
+    # [{"loc": [...], "type": "..."}]: field names and error kinds only.
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

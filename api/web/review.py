@@ -14,7 +14,7 @@ from api import audit
 from api.db import SessionDep
 from api.security import CurrentStaff, authenticate
 from api.vocab import StaffRole
-from api.web import review_audit, review_figures, review_intake, review_list
+from api.web import review_audit, review_figures, review_intake, review_list, review_refusals
 from api.web.review_base import (
     CSRF_REFUSED,
     LOGIN,
@@ -143,7 +143,7 @@ def logout(request: Request, db: SessionDep, session: CheckedDep) -> Response:
     return response
 
 
-for module in (review_list, review_intake, review_figures, review_audit):
+for module in (review_list, review_intake, review_figures, review_audit, review_refusals):
     router.include_router(module.router)
 
 

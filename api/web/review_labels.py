@@ -113,6 +113,7 @@ AUDIT_ACTION = {
     "read_stats": "Cijfers bekeken",
     "export_stats": "Cijfers geëxporteerd",
     "read_audit": "Auditlog bekeken",
+    "read_refusals": "Geweigerde overdrachten bekeken",
     "review_login": "Ingelogd",
     "review_logout": "Uitgelogd",
 }

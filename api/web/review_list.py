@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from api import audit
+from api import audit, refusals
 from api.clock import utcnow
 from api.db import SessionDep
 from api.intakes import LIST_SORTS, IntakeFilter, list_intakes
@@ -160,6 +160,7 @@ def intake_list(request: Request, db: SessionDep, session: ReviewDep) -> Respons
         previous_url=q.url(q.page - 1) if q.page > 1 else None,
         next_url=q.url(q.page + 1) if q.page < pages else None,
         notice=BAD_FILTER if q.invalid else None,
+        refused=refusals.unseen_count(db),
         choices=CHOICES,
         organisations=organisations,
         sorts=list(LIST_SORTS),
