@@ -28,8 +28,32 @@ OUTSIDE = (
     r"\bkadaster\b",
     r"\buwv\b",
     r"\bsvb\b",
+    # The same in English, as people who write English name them.
+    r"\bforeign affairs\b",
+    r"\bforeign (office|ministry)\b",
+    r"\bembassy\b",
+    r"\bconsulate\b",
+    r"\bdefen[cs]e\b",
+    r"\barmed forces\b",
+    r"\b(army|navy|air force)\b",
+    r"\bmilitary police\b",
+    r"\bjudiciary\b",
+    r"\bcourt of (appeal|justice)\b",
+    r"\bdistrict court\b",
+    r"\bstatistics netherlands\b",
 )
-UNCERTAIN = (r"\bjustitie\b", r"\bjenv\b", r"\bj&v\b", r"\bdji\b", r"\bpolitie\b", r"\bom\b")
+UNCERTAIN = (
+    r"\bjustitie\b",
+    r"\bjenv\b",
+    r"\bj&v\b",
+    r"\bdji\b",
+    r"\bpolitie\b",
+    r"\bom\b",
+    r"\bjustice\b",
+    r"\bpolice\b",
+    r"\bprison",
+    r"\bpublic prosecut",
+)
 INSIDE = (
     r"\bministerie\b",
     r"\bbzk\b",
@@ -63,6 +87,14 @@ INSIDE = (
     r"\bbinnenlandse zaken\b",
     r"\bsociale zaken\b",
     r"\binfrastructuur\b",
+    r"\bministry\b",
+    r"\btax (and customs )?administration\b",
+    r"\bcustoms\b",
+    r"\binterior\b",
+    r"\bgeneral affairs\b",
+    r"\bsocial affairs\b",
+    r"\beconomic affairs\b",
+    r"\bcentral government\b",
 )
 
 
