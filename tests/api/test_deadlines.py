@@ -169,6 +169,15 @@ def test_deadlines_name_the_committee() -> None:
         ("DJI", None),
         ("Bakkerij Jansen", None),
         ("", None),
+        # as people who write English name them
+        ("Ministry of Foreign Affairs", False),
+        ("the embassy in Rome", False),
+        ("Ministry of Defence", False),
+        ("the judiciary", False),
+        ("Ministry of Finance", True),
+        ("Tax and Customs Administration", True),
+        ("Ministry of Justice and Security", None),
+        ("the police", None),
     ],
 )
 def test_falls_under_kcoo(organisation: str, expected: bool | None) -> None:
