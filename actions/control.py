@@ -36,8 +36,12 @@ TERMS = frozenset(
 
 
 def forget_everything(tracker: Tracker) -> list[EventType]:
-    """Reset every slot but the language the person writes in."""
-    return [AllSlotsReset(), SlotSet("language", tracker.get_slot("language"))]
+    """Reset every slot but the language the person writes in, and whether this conversation
+    already handed an intake over: that stays true, so a later "stop" does not deny it."""
+    events: list[EventType] = [AllSlotsReset(), SlotSet("language", tracker.get_slot("language"))]
+    if tracker.get_slot("handed_over"):
+        events.append(SlotSet("handed_over", True))
+    return events
 
 
 class ActionStop(Action):

@@ -18,10 +18,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import handover as runtime_module
+from actions.answers import says_nothing
 from actions.api_client import Outcome
 from actions.clock import AMSTERDAM
 from actions.experience_form import intent_of
-from actions.intake import MAX_TEXT, SKIPPED, clip, long_date
+from actions.intake import MAX_TEXT, NO, SKIPPED, YES, clip, long_date
 from actions.messages import say, text_of
 from actions.receipt import normalise_receipt_code
 from actions.texts import language_of
@@ -33,6 +34,9 @@ FORM = "follow_up_form"
 CONTROL_INTENTS = frozenset(
     ["stop", "start_over", "goodbye", "crisis_suicide", "crisis_danger", "ask_privacy", "ask_human"]
 )
+MAX_CODE_TRIES = 2
+# "Nothing to add" in its common forms: an answer, never a message for the Meldpunt.
+NOTHING_INTENTS = frozenset(["deny", "skip", "thank", "goodbye"])
 STATUS = {
     "nl": {
         "nieuw": "ontvangen, nog niet in behandeling",
@@ -107,7 +111,26 @@ class ValidateFollowUpForm(FormValidationAction):
     ) -> list[str]:
         if tracker.get_slot("follow_up_unavailable"):
             return []
+        if tracker.get_slot("follow_up_message") == SKIPPED:  # nothing to add: nothing to confirm
+            return [slot for slot in domain_slots if slot != "follow_up_send"]
         return domain_slots
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """As rasa-sdk runs a form's validation, but the tries and the way out that extracting a
+        code can set are kept too (rasa-sdk keeps only the form's own slots)."""
+        extraction = await self.get_extraction_events(dispatcher, tracker, domain)
+        tracker.add_slots(extraction)
+        validation = await self._extract_validation_events(dispatcher, tracker, domain)
+        validated = {event["name"] for event in validation if event.get("event") == "slot"}
+        kept = [
+            event
+            for event in extraction
+            if event.get("name") in ("receipt_code_tries", "follow_up_unavailable")
+            and event["name"] not in validated
+        ]
+        return [*validation, *kept]
 
     async def extract_receipt_code(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -122,9 +145,17 @@ class ValidateFollowUpForm(FormValidationAction):
             tracker.get_slot("requested_slot") == "receipt_code" and tracker.active_loop.get("name") == FORM
         )
         if asked and intent_of(tracker) not in CONTROL_INTENTS:
-            say(dispatcher, tracker, "receipt_code_unreadable")
-            return {"receipt_code": None}
+            return self.missed(dispatcher, tracker, "receipt_code_unreadable")
         return {}
+
+    def missed(self, dispatcher: CollectingDispatcher, tracker: Tracker, message: str) -> dict[str, Any]:
+        """A code that could not be read or is not known: once more, then a way out (no loop)."""
+        tries = int(tracker.get_slot("receipt_code_tries") or 0) + 1
+        if tries >= MAX_CODE_TRIES:
+            say(dispatcher, tracker, "receipt_code_give_up")
+            return {"receipt_code": None, "receipt_code_tries": None, "follow_up_unavailable": True}
+        say(dispatcher, tracker, message)
+        return {"receipt_code": None, "receipt_code_tries": float(tries)}
 
     async def validate_receipt_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -140,8 +171,7 @@ class ValidateFollowUpForm(FormValidationAction):
                 dispatcher.utter_message(text=text)
             return {"receipt_code": value}
         if result.outcome is Outcome.NOT_FOUND:
-            say(dispatcher, tracker, "receipt_code_unknown")
-            return {"receipt_code": None}
+            return self.missed(dispatcher, tracker, "receipt_code_unknown")
         if result.status_code == 429:
             minutes = max(1, round((result.retry_after or 900) / 60))
             dispatcher.utter_message(
@@ -154,18 +184,41 @@ class ValidateFollowUpForm(FormValidationAction):
     async def validate_follow_up_message(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if intent_of(tracker) in ("deny", "skip") or str(value or "").startswith("/"):
+        """What the person wants to add, kept until they confirm it; "nee hoor, dank je" is no message."""
+        text = str(value or "").strip()
+        short = len(text.split()) <= 3
+        if (
+            not text
+            or text.startswith("/")
+            or says_nothing(text)
+            or (short and intent_of(tracker) in NOTHING_INTENTS)
+        ):
             return {"follow_up_message": SKIPPED}
+        return {"follow_up_message": clip(text, MAX_TEXT)}
+
+    async def validate_follow_up_send(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Sent only after a yes to the message shown back."""
+        intent = intent_of(tracker)
+        text = str(value or "")
+        if intent == "deny" or NO.match(text):
+            say(dispatcher, tracker, "follow_up_not_sent")
+            return {"follow_up_send": "nee", "follow_up_message": SKIPPED}
+        if intent != "affirm" and not YES.match(text):
+            say(dispatcher, tracker, "follow_up_send_unclear")
+            return {"follow_up_send": None}
         code = tracker.get_slot("receipt_code")
+        message = str(tracker.get_slot("follow_up_message") or "")
         result = await asyncio.to_thread(
-            runtime_module.runtime().follow_up, str(code), clip(str(value), MAX_TEXT), tracker.sender_id
+            runtime_module.runtime().follow_up, str(code), message, tracker.sender_id
         )
         say(
             dispatcher,
             tracker,
             "follow_up_added" if result.outcome is Outcome.ACCEPTED else "follow_up_not_added",
         )
-        return {"follow_up_message": SKIPPED}
+        return {"follow_up_send": "ja", "follow_up_message": SKIPPED}
 
 
 class ActionAskReceiptCode(Action):
@@ -196,6 +249,29 @@ class ActionAskFollowUpMessage(Action):
         return []
 
 
+class ActionAskFollowUpSend(Action):
+    """The message shown back before it goes: "Dit stuur ik naar het Meldpunt: ... Klopt dat?"."""
+
+    def name(self) -> str:
+        return "action_ask_follow_up_send"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        language = language_of(tracker.get_slot("language"))
+        text = text_of("ask_follow_up_send", language)["text"].format(
+            text=str(tracker.get_slot("follow_up_message") or "")
+        )
+        dispatcher.utter_message(
+            text=text,
+            buttons=[
+                {"title": text_of("button_send_message", language)["text"], "payload": "/affirm"},
+                {"title": text_of("button_dont_send_message", language)["text"], "payload": "/deny"},
+            ],
+        )
+        return []
+
+
 class ActionFollowUpDone(Action):
     """Forget the code once the person is done: it is not needed for anything else."""
 
@@ -210,5 +286,7 @@ class ActionFollowUpDone(Action):
         return [
             SlotSet("receipt_code", None),
             SlotSet("follow_up_message", None),
+            SlotSet("follow_up_send", None),
+            SlotSet("receipt_code_tries", None),
             SlotSet("follow_up_unavailable", None),
         ]

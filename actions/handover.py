@@ -41,6 +41,10 @@ class Runtime:
         """Store durably, then try once; the retry loop does the rest. Blocking: run it in a thread."""
         return handover(payload, outbox=self.outbox, submit=self.submit)
 
+    def forget_rejected(self, intake_id: str) -> None:
+        """The person was told a refused intake did not arrive: its content is not kept either."""
+        self.outbox.forget_rejected(intake_id)
+
     def follow_up(self, code: str, message: str | None, conversation: str) -> FollowUpResult:
         return follow_up(
             code,

@@ -23,11 +23,22 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import handover as runtime_module
+from actions.answers import says_nothing
+from actions.api_client import Outcome
 from actions.clock import answered_on, message_date, turn_moment
+from actions.contract import contract_problems
 from actions.experience_form import AskAction, ValidateExperienceForm, intent_of
 from actions.messages import say, text_of
 from actions.outbox import Handover
 from actions.receipt import new_receipt_code, receipt_code_from
+from actions.route_choice import (
+    MELDPUNT_ROUTES,
+    default_route,
+    fit_route,
+    meldpunt_routes_for,
+    read_route,
+    route_entity,
+)
 from actions.texts import CATEGORY_BUTTON, NEXT_STEP_BUTTONS, UNKNOWN_ORGANISATION, language_of
 from actions.transcript import transcript_of
 from actions.when import read_when
@@ -35,7 +46,6 @@ from actions.when import read_when
 logger = logging.getLogger(__name__)
 
 SKIPPED = "__skipped__"  # asked, and the person chose not to answer
-MELDPUNT_ROUTES = ("klacht_kcoo", "melding_ic_rijk", "contact_meldpunt", "alleen_registreren")
 INTAKE_SLOTS = (
     "intake_more",
     "intake_when",
@@ -97,6 +107,7 @@ FIELDS = {
     "relations": ("intake_relations",),
     "witnesses": ("intake_witnesses",),
     "steps": ("intake_steps",),
+    "route": ("desired_route",),
     "contact": ("intake_contact", "intake_contact_details"),
 }
 FIELD_WORDS = {
@@ -107,6 +118,7 @@ FIELD_WORDS = {
     "relations": r"betrokken|wie |involved|who\b",
     "witnesses": r"getuige|witness",
     "steps": r"gedaan|stappen|steps|done",
+    "route": r"route|wat (ik|je) wil|klacht|melding|vastleg|registr|what (i|you) want|complaint|record",
     "contact": r"contact|e-?mail|telefoon|nummer|naam|phone|name|anoniem|anonym",
     "more": r"verhaal|beschrijving|toevoeg|story|description|add",
 }
@@ -174,14 +186,47 @@ def field_in(message: dict[str, Any]) -> str | None:
     return None
 
 
-def intake_reset() -> list[EventType]:
+def intake_reset(*, keep_route: bool = False) -> list[EventType]:
     """Forget the intake's answers (after sending, or when the person does not want to send)."""
     return [
         *(SlotSet(slot, None) for slot in INTAKE_SLOTS),
         SlotSet("include_transcript", None),
         SlotSet("intake_changing", None),
-        SlotSet("desired_route", None),
+        *([] if keep_route else [SlotSet("desired_route", None)]),
     ]
+
+
+# The contract's fields a person can answer, and the slots that ask them again.
+ASKABLE = {
+    "desired_route": ("desired_route",),
+    "contact_details": ("intake_contact", "intake_contact_details"),
+    "contact_preference": ("intake_contact", "intake_contact_details"),
+    "discrimination_ground": ("discrimination_ground",),
+    "organisation": ("organisation",),
+    "department": ("intake_department",),
+    "occurred_period": ("intake_when",),
+    "witnesses": ("intake_witnesses",),
+    "steps_taken": ("intake_steps",),
+}
+
+
+def slots_to_ask_again(tracker: Tracker) -> list[str]:
+    """The slots whose answers the API would refuse, checked on the intake as it would be sent."""
+    payload = build_intake(
+        tracker,
+        intake_id=str(uuid.uuid4()),
+        receipt_code=new_receipt_code(),
+        now=turn_moment(tracker),
+        include_transcript=True,
+    )
+    problems = contract_problems(payload)
+    slots: list[str] = []
+    for field, problem in problems.items():
+        if field in ASKABLE:
+            slots += [slot for slot in ASKABLE[field] if slot not in slots]
+        else:  # nothing the person can fix: the API will refuse it and staff will see that
+            logger.error("The intake breaks the API contract at %s: %s", field, problem)
+    return slots
 
 
 class ValidateIntakeForm(ValidateExperienceForm):
@@ -216,10 +261,42 @@ class ValidateIntakeForm(ValidateExperienceForm):
             or str(value).startswith("/")
         )
 
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Before the summary, the intake is checked against the API's contract: whatever the API
+        would refuse and the person can answer is asked again, so consent always leads to a code
+        that works."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        tracker.add_slots(events)
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        missing = [slot for slot in required if tracker.slots.get(slot) is None]
+        if missing[:1] != ["intake_consent"] or tracker.get_slot("intake_changing"):
+            return events
+        again = slots_to_ask_again(tracker)
+        if again:
+            say(dispatcher, tracker, "intake_contract_missing")
+            events += [SlotSet(slot, None) for slot in again]
+        return events
+
+    async def validate_desired_route(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        message = tracker.latest_message or {}
+        category, under_kcoo = tracker.get_slot("category"), tracker.get_slot("under_kcoo")
+        route = (value if value in MELDPUNT_ROUTES else None) or route_entity(message)
+        route = route or read_route(str(message.get("text") or value or ""), category, under_kcoo)
+        if route is None and intent_of(tracker) == "start_intake":
+            route = default_route(category, under_kcoo)
+        if route is None:
+            say(dispatcher, tracker, "intake_route_unclear")
+            return {"desired_route": None}
+        return {"desired_route": fit_route(route, category, under_kcoo)}
+
     async def validate_intake_more(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if self.declined(tracker, value):
+        if self.declined(tracker, value) or says_nothing(str(value or "")):
             return {"intake_more": SKIPPED}
         return {"intake_more": clip(str(value), MAX_TEXT)}
 
@@ -345,6 +422,10 @@ class ValidateIntakeForm(ValidateExperienceForm):
                 return {"intake_consent": None, "intake_changing": None}
             if field is None:
                 return {"intake_consent": None, "intake_changing": True}
+            text = str(message.get("text") or "")
+            if field == "when" and read_when(text, today=message_date(tracker)).occurred_on:
+                # "de datum was eigenlijk 3 november": the correction itself is the new answer.
+                return {"intake_consent": None, "intake_changing": None, "intake_when": clip(text, MAX_SHORT)}
             return {
                 "intake_consent": None,
                 "intake_changing": None,
@@ -410,6 +491,20 @@ class ActionAskIntakeMore(AskIntake):
         return [{"title": text_of("button_nothing_more", language)["text"], "payload": "/deny"}]
 
     with_skip = False
+
+
+class ActionAskDesiredRoute(AskIntake):
+    """Only when the route is missing: changed from the summary, or unreadable."""
+
+    slot = "desired_route"
+    with_skip = False
+
+    def buttons(self, tracker: Tracker, language: str) -> list[dict[str, str]]:
+        routes = meldpunt_routes_for(tracker.get_slot("category"), tracker.get_slot("under_kcoo"))
+        return [
+            {"title": NEXT_STEP_BUTTONS[language][route], "payload": f'/start_intake{{"route": "{route}"}}'}
+            for route in routes
+        ]
 
 
 class ActionAskIntakeWhen(AskIntake):
@@ -588,7 +683,8 @@ def when_line(tracker: Tracker, language: str) -> str | None:
     if not given(raw):
         return None
     when = read_when(str(raw), today=answered_on(tracker, "intake_when"))
-    return long_date(when.occurred_on, language) if when.occurred_on else f'"{raw}"'
+    # The person's words, and the date read from them: "vorige week dinsdag" (17 november 2026).
+    return f'"{raw}" ({long_date(when.occurred_on, language)})' if when.occurred_on else f'"{raw}"'
 
 
 def contact_line(tracker: Tracker, language: str) -> str:
@@ -716,7 +812,8 @@ def build_intake(
         "summary": staff_summary(tracker),
         "description": clip(description or "-", MAX_DESCRIPTION),
         "occurred_on": when.occurred_on.isoformat() if when and when.occurred_on else None,
-        "occurred_period": clip(when.occurred_period, MAX_SHORT) if when and when.occurred_period else None,
+        # The person's own words always, next to the date read from them (if any).
+        "occurred_period": clip(str(when_text), MAX_SHORT) if when is not None else None,
         "ongoing": ongoing,
         "involved_relations": relations,
         "witnesses": text("intake_witnesses", MAX_TEXT),
@@ -738,12 +835,16 @@ class ActionStartIntake(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        route = tracker.get_slot("desired_route")
-        events: list[EventType] = [*intake_reset()[:-1]]  # keep the route just chosen
-        if route not in MELDPUNT_ROUTES:
-            category = tracker.get_slot("category")
-            route = {None: "contact_meldpunt", "misstand": "melding_ic_rijk"}.get(category, "klacht_kcoo")
-            events.append(SlotSet("desired_route", route))
+        category, under_kcoo = tracker.get_slot("category"), tracker.get_slot("under_kcoo")
+        message = tracker.latest_message or {}
+        chosen = tracker.get_slot("desired_route")
+        route = (
+            route_entity(message)
+            or (chosen if chosen in MELDPUNT_ROUTES else None)
+            or read_route(str(message.get("text") or ""), category, under_kcoo)
+            or default_route(category, under_kcoo)
+        )
+        events: list[EventType] = [*intake_reset(keep_route=True), SlotSet("desired_route", route)]
         if route == "klacht_kcoo" and tracker.get_slot("under_kcoo") == "nee":
             # Their organisation has its own procedure: the Meldpunt can still be contacted.
             say(dispatcher, tracker, "options_own_procedure")
@@ -842,6 +943,12 @@ class ActionHandover(Action):
             logger.exception("Intake %s could not be stored in the outbox", intake_id)
             say(dispatcher, tracker, "intake_failed")
             return []
+        if result.outcome is Outcome.REJECTED and not result.delivered:
+            # Refused by the API (a fault on our side; it keeps a record staff see). The truth:
+            # it did not arrive, and a code that would not work is not given.
+            await asyncio.to_thread(handover_runtime.forget_rejected, intake_id)
+            say(dispatcher, tracker, "intake_rejected")
+            return [*intake_reset(), SlotSet("options_given", True)]
         say(dispatcher, tracker, intake_message(result))
         dispatcher.utter_message(text=text_of("intake_code", language)["text"].format(code=code))
         contact = payload["contact_preference"] == "contact"
@@ -852,6 +959,4 @@ class ActionHandover(Action):
 
 
 def intake_message(result: Handover) -> str:
-    if result.delivered:
-        return "intake_sent"
-    return "intake_rejected" if result.outcome.value == "rejected" else "intake_queued"
+    return "intake_sent" if result.delivered else "intake_queued"

@@ -12,10 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.messages import say
+from actions.route_choice import MELDPUNT_ROUTES  # their buttons start the intake
 from actions.texts import NEXT_STEP_BUTTONS, UNWANTED_BEHAVIOUR, language_of
 
-# Routes for which the person wants the Meldpunt involved: their buttons start the intake.
-MELDPUNT_ROUTES = frozenset(["klacht_kcoo", "melding_ic_rijk", "contact_meldpunt", "alleen_registreren"])
 ROUTE_RESPONSES = {
     "vertrouwenspersoon": "route_vertrouwenspersoon",
     "informeel": "route_informeel",

@@ -147,12 +147,19 @@ class Outbox:
             )
         logger.error("Intake %s REJECTED and kept in the outbox %s: %s", intake_id, self.path, error)
 
+    def forget_rejected(self, intake_id: str) -> None:
+        """Drop a rejected intake's content, keeping the row (id, error) as a trace."""
+        with self._lock, self._connect() as conn:
+            conn.execute(
+                "UPDATE outbox SET payload = NULL WHERE intake_id = ? AND state = ?", (intake_id, REJECTED)
+            )
+
     def requeue(self, intake_id: str, *, now: float) -> bool:
         """Put a rejected intake back in the retries, once the cause is fixed (by hand)."""
         with self._lock, self._connect() as conn:
             cursor = conn.execute(
                 "UPDATE outbox SET state = ?, attempts = 0, next_attempt_at = ?"
-                " WHERE intake_id = ? AND state = ?",
+                " WHERE intake_id = ? AND state = ? AND payload IS NOT NULL",
                 (PENDING, now, intake_id, REJECTED),
             )
             return cursor.rowcount == 1

@@ -351,7 +351,7 @@ def test_a_whole_intake_reaches_the_meldpunt(stack: Stack, case: Case) -> None:
         "contact_preference": "anoniem",
         "department": None,  # skipped
         "occurred_on": expected_day.isoformat(),
-        "occurred_period": None,
+        "occurred_period": "vorige week dinsdag",  # the person's words, next to the date
         "ongoing": True,
         "involved_relations": relations,
         "witnesses": WITNESSES,
@@ -574,3 +574,224 @@ def test_the_follow_up_status_gives_readable_dates(stack: Stack) -> None:
     assert not timestamps and any(r in text for r in received), (
         f"the status shows raw timestamps {timestamps} instead of dates such as {received[0]!r}\n{chat}"
     )
+
+
+# ------------------------------------------------------- 7. every way to consent gives a working code
+
+# The questions in English, by a phrase of the bot's text (the Dutch ones are in QUESTIONS).
+QUESTIONS_EN = (
+    ("consent", "This is what I will send to the Meldpunt"),
+    ("route", "What would you like the Meldpunt to do"),
+    ("contact_details", "How can the Meldpunt reach you"),
+    ("contact", "How would you like to continue"),
+    ("steps", "Have you done anything yet"),
+    ("witnesses", "Did anyone else see"),
+    ("relations", "involved"),
+    ("department", "In which department"),
+    ("ongoing", "Is it still going on"),
+    ("when", "When did it happen"),
+    ("more", "Would you like to tell more"),
+)
+TYPED_NL: dict[str, str] = {
+    "more": "nee dit is genoeg",
+    "when": "al sinds de zomer ongeveer, de laatste keer was vorige week dinsdag",
+    "ongoing": "ja",
+    "department": "sla over",
+    "relations": "nee",
+    "witnesses": "nee",
+    "steps": "nog niks eigenlijk",
+    "contact": "anoniem",
+    "contact_details": "Jan de Vries, jan.devries@example.org",
+}
+TYPED_EN: dict[str, str] = {
+    "more": "no that's all",
+    "when": "last month",
+    "ongoing": "yes",
+    "department": "skip",
+    "relations": "no",
+    "witnesses": "no",
+    "steps": "nothing yet",
+    "contact": "anonymous",
+    "contact_details": "Jane Doe, jane.doe@example.org",
+}
+
+
+@dataclass(frozen=True)
+class Journey:
+    name: str
+    language: str
+    description: str
+    organisation: str
+    choice: str  # what the person types (or presses) at "Wat wil je nu doen?"
+    route: str  # the route the intake must arrive with
+    contact: bool  # gives contact details
+    typed_consent: bool
+    under_kcoo: bool | None = True
+
+
+JOURNEYS = [
+    Journey(
+        "typed-anonymous-contact",
+        "nl",
+        "Mijn collega's sluiten me al maanden buiten. Ze negeren me in de kantine en lachen me uit in de "
+        "groepsapp.",
+        "Rijkswaterstaat",
+        "ik wil graag anoniem contact met het meldpunt",
+        "contact_meldpunt",
+        contact=False,
+        typed_consent=True,
+    ),
+    Journey(
+        "typed-complaint-with-details",
+        "nl",
+        "Mijn leidinggevende dreigt steeds dat hij mijn contract niet verlengt als ik niet in het weekend "
+        "doorwerk. Hij komt dan heel dicht bij me staan en zegt dat ik maar beter kan oppassen.",
+        "Belastingdienst",
+        "ik wil een officiële klacht indienen",
+        "klacht_kcoo",
+        contact=True,
+        typed_consent=True,
+    ),
+    Journey(
+        "typed-record-only",
+        "nl",
+        "Een collega maakt steeds opmerkingen over mijn lichaam en raakt me aan terwijl ik dat niet wil.",
+        "Ministerie van Financiën",
+        "alleen laten vastleggen graag",
+        "alleen_registreren",
+        contact=False,
+        typed_consent=False,
+    ),
+    Journey(
+        "button-report-misstand",
+        "nl",
+        "Ik zie dat mijn afdelingshoofd facturen goedkeurt van een bedrijf van zijn zwager, zonder "
+        "aanbesteding. Het gaat om grote bedragen.",
+        "Rijksvastgoedbedrijf",
+        '/start_intake{"route": "melding_ic_rijk"}',
+        "melding_ic_rijk",
+        contact=True,
+        typed_consent=False,
+    ),
+    Journey(
+        "english-complaint-outside-the-kcoo",
+        "en",
+        "My manager keeps shouting at me in meetings and calls me stupid in front of everyone.",
+        "Ministry of Foreign Affairs",
+        "I would like to file a formal complaint",
+        "contact_meldpunt",  # outside the KCOO: its own procedure, the Meldpunt can still be contacted
+        contact=False,
+        typed_consent=True,
+        under_kcoo=False,
+    ),
+    Journey(
+        "english-contact-with-details",
+        "en",
+        "A colleague keeps making jokes about my headscarf and says people like me do not belong here.",
+        "Belastingdienst",
+        "I'd like to get in touch with the Meldpunt",
+        "contact_meldpunt",
+        contact=True,
+        typed_consent=True,
+    ),
+]
+
+
+def question_of(replies: Replies, language: str) -> str | None:
+    phrases = QUESTIONS_EN if language == "en" else (("route", "Wat wil je dat het Meldpunt"), *QUESTIONS)
+    for reply in reversed(replies):
+        text = str(reply.get("text", ""))
+        for key, phrase in phrases:
+            if phrase in text:
+                return key
+    return None
+
+
+@pytest.mark.parametrize("journey", JOURNEYS, ids=[j.name for j in JOURNEYS])
+def test_every_way_to_consent_ends_in_an_intake_staff_open_and_a_code_that_works(
+    stack: Stack, journey: Journey
+) -> None:
+    english = journey.language == "en"
+    chat = Chat(stack)
+    replies = chat.say(journey.description)
+    assert payloads(replies)[-2:] == ["/affirm", "/deny"], f"no category to confirm\n{chat}"
+    replies = chat.say("yes" if english else "ja")
+    ground_buttons = [p for p in payloads(replies) if p.startswith("/inform_ground")]
+    if ground_buttons:
+        replies = chat.say(ground_buttons[0])
+    assert "/inform_employee" in payloads(replies), f"no question about the role\n{chat}"
+    replies = chat.say("/inform_employee")
+    replies = chat.say(journey.organisation)
+    assert any(p.startswith("/start_intake") for p in payloads(replies[-1:])), f"no next step\n{chat}"
+    replies = chat.say(journey.choice)
+
+    typed = dict(TYPED_EN if english else TYPED_NL)
+    if journey.contact:
+        typed["contact"] = "yes" if english else "ja, dat mag"
+    for _ in range(15):
+        key = question_of(replies, journey.language)
+        assert key is not None, f"no intake question recognised\n{chat}\n{stack.logs()}"
+        if key == "consent":
+            break
+        assert key != "route", f"the route was asked, though it was chosen\n{chat}"
+        replies = chat.say(typed[key])
+    else:
+        raise AssertionError(f"no summary after 15 answers\n{chat}")
+    summary = joined(replies)
+    label = "What you want" if english else "Wat je wilt"
+    shown = re.search(rf"- {label}: (.*)", summary)
+    assert shown and shown[1].strip() and "(" not in shown[1], f"no route in the summary\n{chat}"
+
+    if journey.typed_consent:
+        replies = chat.say("yes, send it" if english else "ja, versturen")
+    else:
+        replies = chat.say("/affirm")
+    code = code_in(replies, chat)
+    sent = "has been sent to the Meldpunt" if english else "Je melding is verstuurd naar het Meldpunt"
+    assert sent in joined(replies), f"not sent at once\n{chat}\n{stack.logs()}"
+
+    detail = stack.find(journey.description[:40])
+    assert detail["desired_route"] == journey.route, f"route {detail['desired_route']}\n{chat}"
+    assert detail["language"] == journey.language
+    assert detail["under_kcoo"] is journey.under_kcoo, f"under_kcoo {detail['under_kcoo']}\n{chat}"
+    assert detail["contact_preference"] == ("contact" if journey.contact else "anoniem"), f"{chat}"
+    if journey.contact:
+        assert "@example.org" in json.dumps(detail["contact_details"]), f"{detail['contact_details']}"
+    assert "nee dit is genoeg" not in detail["description"], "a typed 'no' became part of the story"
+    assert not stack.staff_get("/handover-refusals"), "the API refused an intake"
+
+    # Later, with the code: the status; "nothing to add" is an answer, not a message.
+    later = Chat(stack)
+    status = joined(later.say(code))
+    # A code alone says nothing of the language: the status may come in Dutch.
+    assert "received" in status or "ontvangen" in status, f"no status for the code\n{later}"
+    later.say("no thanks" if english else "nee hoor, dank je")
+    assert stack.detail(detail["id"])["messages"] == [], f"a 'no' was sent as a message\n{later}"
+
+
+def test_a_follow_up_message_goes_only_after_the_person_confirms_it(stack: Stack) -> None:
+    payload = intake_payload(
+        "Een collega schreeuwt tegen me als ik een fout maak, ook waar klanten bij zijn."
+    )
+    assert handover_runtime(stack, "confirm.db").hand_over(payload).delivered
+    chat = Chat(stack)
+    chat.say(payload["receipt_code"])
+    news = "Het is gisteren weer gebeurd, nu in het bijzijn van mijn teamleider."
+    replies = chat.say(news)
+    assert f'"{news}"' in joined(replies) and "Klopt dat?" in joined(replies), f"not shown back\n{chat}"
+    assert stack.detail(payload["id"])["messages"] == [], "sent before the person confirmed it"
+    replies = chat.say("ja")
+    assert "doorgegeven" in joined(replies), f"not confirmed as sent\n{chat}"
+    messages = stack.detail(payload["id"])["messages"]
+    assert [(m["author"], m["text"]) for m in messages] == [("reporter", news)]
+
+
+def test_a_mistyped_code_gets_one_more_try_and_then_a_way_out(stack: Stack) -> None:
+    chat = Chat(stack)
+    chat.say("ik wil weten hoe het met mijn melding staat")
+    first = joined(chat.say("12345 6789"))
+    assert "25 cijfers" in first, f"{chat}"
+    second = joined(chat.say("1234 5678 90"))
+    assert "Vraag het Meldpunt" in second, f"no way out after two tries\n{chat}"
+    after = joined(chat.say("hallo"))
+    assert "Dat lijkt geen code" not in after, f"still in the code loop\n{chat}"

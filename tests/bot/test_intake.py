@@ -16,7 +16,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handover as runtime_module
-from actions.follow_up import ValidateFollowUpForm
+from actions.follow_up import ActionAskFollowUpSend, ValidateFollowUpForm
 from actions.handover import Runtime
 from actions.intake import (
     SKIPPED,
@@ -117,7 +117,7 @@ def test_payload_holds_exactly_what_was_agreed() -> None:
     assert payload["category"] == "discriminatie"
     assert payload["discrimination_ground"] == "onbekend"  # asked, not known: not "anders"
     assert payload["occurred_on"] == "2026-11-17"
-    assert payload["occurred_period"] is None
+    assert payload["occurred_period"] == "vorige week dinsdag"  # the person's words stay
     assert payload["ongoing"] is True
     assert payload["department"] is None  # skipped
     assert payload["involved_relations"] == ["collega", "leidinggevende"]
@@ -316,8 +316,10 @@ def test_api_down_keeps_the_intake_and_still_gives_the_code(api: FakeApi) -> Non
     assert item is not None and item.state == "pending" and item.payload == api.bodies()[0]
 
 
-def follow_up_run(api: FakeApi, text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    tracker = build_tracker(message(text, "give_receipt_code"), form="follow_up_form")
+def follow_up_run(
+    api: FakeApi, text: str, slots: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    tracker = build_tracker(message(text, "give_receipt_code"), slots=slots, form="follow_up_form")
     dispatcher = CollectingDispatcher()
     form = ValidateFollowUpForm()
     extracted = run(form.extract_receipt_code(dispatcher, tracker, {}))
@@ -337,8 +339,76 @@ def test_follow_up_tells_the_status_and_the_meldpunts_message(api: FakeApi) -> N
 
 def test_follow_up_with_an_unknown_code_asks_again(api: FakeApi) -> None:
     result, said = follow_up_run(api, "00000 11111 22222 33333 44444")
-    assert result == {"receipt_code": None}
+    assert result == {"receipt_code": None, "receipt_code_tries": 1.0}
     assert "ken ik niet" in said[0]["text"]
+
+
+def test_after_two_wrong_codes_the_person_gets_a_way_out_not_a_loop(api: FakeApi) -> None:
+    result, said = follow_up_run(api, "00000 11111 22222 33333 44444", {"receipt_code_tries": 1.0})
+    assert result == {"receipt_code": None, "receipt_code_tries": None, "follow_up_unavailable": True}
+    assert "25 cijfers" in said[0]["text"] and "Vraag het Meldpunt" in said[0]["text"]
+    # the same for a code that cannot be read at all
+    tracker = build_tracker(
+        message("12345 678", "give_receipt_code"),
+        slots={"requested_slot": "receipt_code", "receipt_code_tries": 1.0},
+        form="follow_up_form",
+    )
+    dispatcher = CollectingDispatcher()
+    result = run(ValidateFollowUpForm().extract_receipt_code(dispatcher, tracker, {}))
+    assert result["follow_up_unavailable"] is True
+    required = run(
+        ValidateFollowUpForm().required_slots(
+            ["receipt_code"], dispatcher, tracker_after(tracker, result), {}
+        )
+    )
+    assert required == []
+
+
+def tracker_after(tracker: Any, slots: dict[str, Any]) -> Any:
+    tracker.slots.update(slots)
+    return tracker
+
+
+@pytest.mark.parametrize(
+    "typed", ["nee hoor, dank je", "nee", "niets meer", "no thanks, that's all", "/deny"]
+)
+def test_nothing_to_add_is_an_answer_not_a_message(api: FakeApi, typed: str) -> None:
+    tracker = build_tracker(
+        message(typed, "thank"), slots={"receipt_code": "1" * 25, "requested_slot": "follow_up_message"}
+    )
+    dispatcher = CollectingDispatcher()
+    result = run(ValidateFollowUpForm().validate_follow_up_message(typed, dispatcher, tracker, {}))
+    assert result == {"follow_up_message": SKIPPED}
+    assert api.requests == [] and dispatcher.messages == []
+
+
+def test_a_follow_up_message_is_sent_only_after_the_person_confirms_it(api: FakeApi) -> None:
+    text = "Nee, maar het is vorige week weer gebeurd."
+    slots = {"receipt_code": "1" * 25, "requested_slot": "follow_up_message"}
+    tracker = build_tracker(message(text, "deny"), slots=slots, form="follow_up_form")
+    dispatcher = CollectingDispatcher()
+    result = run(ValidateFollowUpForm().validate_follow_up_message(text, dispatcher, tracker, {}))
+    assert result == {"follow_up_message": text} and api.requests == []
+
+    asked = build_tracker(message(text, "deny"), slots={**slots, **result}, form="follow_up_form")
+    run(ActionAskFollowUpSend().run(dispatcher, asked, {}))
+    assert f'"{text}"' in dispatcher.messages[-1]["text"] and "Klopt dat?" in dispatcher.messages[-1]["text"]
+
+    confirmed = {**slots, **result, "requested_slot": "follow_up_send"}
+    no = build_tracker(message("nee", "deny"), slots=confirmed, form="follow_up_form")
+    assert run(ValidateFollowUpForm().validate_follow_up_send("nee", dispatcher, no, {})) == {
+        "follow_up_send": "nee",
+        "follow_up_message": SKIPPED,
+    }
+    assert api.requests == []
+
+    yes = build_tracker(message("ja, versturen", "affirm"), slots=confirmed, form="follow_up_form")
+    assert run(ValidateFollowUpForm().validate_follow_up_send("ja, versturen", dispatcher, yes, {})) == {
+        "follow_up_send": "ja",
+        "follow_up_message": SKIPPED,
+    }
+    assert [json.loads(r.content)["message"] for r in api.requests] == [text]
+    assert "doorgegeven" in dispatcher.messages[-1]["text"]
 
 
 def test_stop_while_the_code_is_asked_leaves_the_form_to_the_rules(api: FakeApi) -> None:
@@ -365,3 +435,20 @@ def test_an_english_conversation_gets_an_english_summary() -> None:
     assert text.startswith("This is what I will send to the Meldpunt")
     assert "(skipped)" in text and "a colleague and your manager" in text and "May I send this?" in text
     assert [b["title"] for b in dispatcher.messages[0]["buttons"]][0] == "Yes, send"
+
+
+def test_the_tries_and_the_way_out_survive_the_form_run(api: FakeApi) -> None:
+    domain = {
+        "forms": {
+            "follow_up_form": {"required_slots": ["receipt_code", "follow_up_message", "follow_up_send"]}
+        }
+    }
+    for tries, expected in ((None, {"receipt_code_tries": 1.0}), (1.0, {"follow_up_unavailable": True})):
+        tracker = build_tracker(
+            message("12345 678", "give_receipt_code"),
+            slots={"requested_slot": "receipt_code", "receipt_code_tries": tries},
+            form="follow_up_form",
+        )
+        events = run(ValidateFollowUpForm().run(CollectingDispatcher(), tracker, domain))
+        slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        assert expected.items() <= slots.items(), slots

@@ -287,9 +287,14 @@ def test_the_rasa_image_adds_what_the_bot_extra_adds(bot_extra: list[str]) -> No
 def test_the_action_image_has_what_the_actions_import(bot_extra: list[str]) -> None:
     """Every import of the actions (followed into the repository's own modules) is in the image."""
     installs = pip_installs("actions/Dockerfile")
-    for name in ("httpx", "tzdata"):
+    for name in ("httpx", "tzdata", "jsonschema"):
         assert pin(installs, name) == pin(bot_extra, name)
-    provided = {"rasa_sdk", "httpx", "yaml"}  # rasa-sdk, and what the image installs (PyYAML: yaml)
+    provided = {
+        "rasa_sdk",
+        "httpx",
+        "jsonschema",
+        "yaml",
+    }  # rasa-sdk, and what the image installs (PyYAML: yaml)
     assert pin(installs, "PyYAML")
     copied = _copied_files(dockerfile("actions/Dockerfile"))
     seen: set[Path] = set()
