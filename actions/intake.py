@@ -753,8 +753,10 @@ class ActionAskIntakeConsent(Action):
             return []
         lines = "\n".join(f"- {labels[key]}: {value}" for key, value in summary_lines(tracker, language))
         intro = text_of("intake_summary", language)["text"]
+        # The summary, then the question with its buttons on its own: the question stays in view.
+        dispatcher.utter_message(text=f"{intro}\n{lines}")
         dispatcher.utter_message(
-            text=f"{intro}\n{lines}\n\n{text_of('intake_consent_question', language)['text']}",
+            text=text_of("intake_consent_question", language)["text"],
             buttons=[
                 {"title": labels["send"], "payload": "/affirm"},
                 {

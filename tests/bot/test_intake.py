@@ -223,12 +223,13 @@ def test_the_summary_shows_every_field_and_asks_before_sending() -> None:
     tracker = tracker_with({"intake_consent": None})
     dispatcher = CollectingDispatcher()
     run(ActionAskIntakeConsent().run(dispatcher, tracker, {}))
-    text = dispatcher.messages[0]["text"]
+    text = dispatcher.messages[0]["text"] + "\n" + dispatcher.messages[1]["text"]
     shown = ["afkomst", "17 november 2026", "Belastingdienst", "(overgeslagen)", "twee collega's"]
     shown += ["een collega en je leidinggevende", "Een klacht indienen", "anoniem", "Mag ik dit versturen?"]
     for part in shown:
         assert part in text, part
-    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert not dispatcher.messages[0].get("buttons"), "the question and its buttons come on their own"
+    payloads = [b["payload"] for b in dispatcher.messages[1]["buttons"]]
     assert payloads == ["/affirm", '/affirm{"include_transcript": "nee"}', "/change_answer", "/deny"]
 
 
@@ -431,10 +432,10 @@ def test_an_english_conversation_gets_an_english_summary() -> None:
     tracker = tracker_with({"intake_consent": None, "language": "en", "intake_when": "last tuesday"})
     dispatcher = CollectingDispatcher()
     run(ActionAskIntakeConsent().run(dispatcher, tracker, {}))
-    text = dispatcher.messages[0]["text"]
+    text = "\n".join(m["text"] for m in dispatcher.messages)
     assert text.startswith("This is what I will send to the Meldpunt")
     assert "(skipped)" in text and "a colleague and your manager" in text and "May I send this?" in text
-    assert [b["title"] for b in dispatcher.messages[0]["buttons"]][0] == "Yes, send"
+    assert [b["title"] for b in dispatcher.messages[1]["buttons"]][0] == "Yes, send"
 
 
 def test_the_tries_and_the_way_out_survive_the_form_run(api: FakeApi) -> None:

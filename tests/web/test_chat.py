@@ -23,6 +23,7 @@ from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from tests.web.conftest import EXIT_URL, WebStack
 from tests.web.helpers import (
+    CODE,
     REPLY_TIMEOUT_MS,
     ChatPage,
     axe,
@@ -182,7 +183,9 @@ def test_a_focused_choice_is_not_hidden(chat: ChatPage) -> None:
 
 
 def test_each_answer_comes_into_view(chat: ChatPage) -> None:
-    """After each turn the person sees the start of the answer, not hidden behind the composer."""
+    """After each turn the person sees the start of the answer, not hidden behind the header or the
+    composer; when the answer is taller than the room between them, its question (the last bubble)
+    is in view, and the answer's start directly above it."""
     page = chat.page
     turns = [
         ("say", "hallo"),
@@ -191,23 +194,37 @@ def test_each_answer_comes_into_view(chat: ChatPage) -> None:
         ("click", "Ja, ik werk bij het Rijk"),
         ("say", "Belastingdienst"),
     ]
+    probe = """(el) => { const r = el.getBoundingClientRect();
+        const header = document.querySelector('.site-header');
+        const stuck = getComputedStyle(header).position === 'sticky';
+        const top = stuck ? header.getBoundingClientRect().bottom : 0;
+        const composer = document.querySelector('#composer');
+        const bottom = getComputedStyle(composer).position === 'sticky'
+            ? composer.getBoundingClientRect().top : innerHeight;
+        const x = r.left + 8, y = Math.max(r.top, top) + 8;
+        const hit = document.elementFromPoint(x, y);
+        const own = hit && (hit === el || el.contains(hit));
+        return {own: own, by: own ? null : (hit ? hit.outerHTML.slice(0, 80) : 'nothing'),
+                startShown: r.top >= top - 1, room: bottom - top, top: r.top}; }"""
     for how, text in turns:
         before = chat.bot_messages.count()
         if how == "say":
             chat.say(text)
         else:
             chat.click(text)
-        first = chat.bot_messages.nth(before)
+        first, last = chat.bot_messages.nth(before), chat.last_bot
         expect(first).to_be_in_viewport()
-        hidden_by = page.evaluate(
-            """(el) => { const r = el.getBoundingClientRect();
-                const x = r.left + 8, y = Math.max(r.top, 0) + 8;
-                const hit = document.elementFromPoint(x, y);
-                if (hit && (hit === el || el.contains(hit))) return null;
-                return hit ? hit.outerHTML.slice(0, 80) : 'nothing'; }""",
-            first.element_handle(),
-        )
-        assert hidden_by is None, f"the start of the answer to {text!r} is hidden by {hidden_by}\n{chat}"
+        expect(last).to_be_in_viewport()
+        seen = page.evaluate(probe, first.element_handle())
+        assert seen["own"], f"the answer to {text!r} is hidden by {seen['by']}\n{chat}"
+        if not seen["startShown"]:
+            height = page.evaluate(
+                "([a, b]) => b.getBoundingClientRect().bottom - a.getBoundingClientRect().top",
+                [first.element_handle(), last.element_handle()],
+            )
+            assert height > seen["room"], f"the start of the answer to {text!r} is scrolled away\n{chat}"
+        question = page.evaluate(probe, last.element_handle())
+        assert question["own"], f"the question after {text!r} is hidden by {question['by']}\n{chat}"
     screenshot(page, "chat-answer-in-view", full_page=False)
 
 
@@ -434,6 +451,121 @@ def test_the_widget_opens_the_chat_in_a_frame(page: Page, host_page: str) -> Non
     expect(frame.locator('#messages li.msg.bot a[href="tel:08000113"]').first).to_be_visible()
     axe(page, "the host page with the widget open")
 
-    # "Snel weg" in the frame leaves the host page too.
-    frame.locator("button#quick-exit").click()
+    # In the widget "Snel weg" sits in its own bar, not in the frame; it leaves the host page too.
+    expect(frame.locator("button#quick-exit")).to_be_hidden()
+    page.locator("button#meldpunt-widget-exit").click()
+    page.wait_for_url(EXIT_URL)
+
+
+# ------------------------------------------------------------------- j) typed answers, on a phone
+
+PHONE = {"locale": "nl-NL", "viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+TYPED_JOURNEY = [
+    "hallo",
+    "Mijn collega's sluiten me al maanden buiten. Ze negeren me in de kantine en lachen me uit in "
+    "de groepsapp.",
+    "ja",
+    "[click] Ja, ik werk bij het Rijk",
+    "Rijkswaterstaat",
+    "ik wil graag anoniem contact met het meldpunt",
+]
+TYPED_ANSWERS = {
+    "Wil je nog meer vertellen": "nee dit is genoeg",
+    "Wanneer is het gebeurd": "al sinds de zomer ongeveer, de laatste keer was vorige week dinsdag",
+    "Gebeurt het nu nog steeds": "ja",
+    "Bij welke afdeling": "sla over",
+    "betrokken": "nee",
+    "Heeft iemand anders het gezien": "nee",
+    "Heb je al iets gedaan": "nog niks",
+    "Hoe wil je verder": "anoniem",
+}
+
+
+def in_view_checks(page: Page, chat: ChatPage, turn: str, bubbles_before: int) -> None:
+    expect(page.locator("button#quick-exit")).to_be_in_viewport()
+    expect(chat.last_bot).to_be_in_viewport()
+    new = chat.bot_messages.count() - bubbles_before
+    assert new <= 2, f"{new} bubbles for one turn after {turn!r}\n{chat}"
+
+
+@pytest.mark.parametrize("context_options", [PHONE], ids=["phone-390x844"])
+def test_typed_answers_on_a_phone_reach_the_meldpunt_and_the_code_works(
+    chat: ChatPage, web: WebStack
+) -> None:
+    """The whole journey typed, as on a phone: "Snel weg" and the question stay in view every turn,
+    a turn is at most two bubbles, and the code the person gets works in follow-up."""
+    page = chat.page
+    for turn in TYPED_JOURNEY:
+        before = chat.bot_messages.count()
+        if turn.startswith("[click] "):
+            chat.click(turn.removeprefix("[click] "))
+        else:
+            chat.say(turn)
+        in_view_checks(page, chat, turn, before)
+    for _ in range(12):
+        text = chat.bot_text(1)  # the question: the last bubble of the turn
+        if "Mag ik dit versturen?" in text:
+            break
+        answer = next((a for q, a in TYPED_ANSWERS.items() if q in text), None)
+        assert answer, f"an unexpected question\n{chat}"
+        before = chat.bot_messages.count()
+        chat.say(answer)
+        in_view_checks(page, chat, answer, before)
+    else:
+        raise AssertionError(f"no summary\n{chat}")
+    summary = chat.bot_text(2)  # the summary, and the question whether to send it
+    assert "Wat je wilt: Contact met het Meldpunt" in summary, f"{chat}"
+    assert "nee dit is genoeg" not in summary, f"a typed 'no' became part of the story\n{chat}"
+    assert 'Wanneer: "al sinds de zomer ongeveer, de laatste keer was vorige week dinsdag" (' in summary, (
+        f"the person's words for when are not in the summary\n{chat}"
+    )
+    assert "Gebeurt het nog: ja" in summary and "Afdeling: (overgeslagen)" in summary, f"{chat}"
+    screenshot(page, "chat-phone-summary", full_page=False)
+    text = chat.say("ja, versturen")
+    assert "Je melding is verstuurd naar het Meldpunt" in text, f"not sent\n{chat}\n{web.stack.logs()}"
+    code = CODE.search(text)
+    assert code, f"no code\n{chat}"
+    screenshot(page, "chat-phone-code", full_page=False)
+
+    # A new conversation: the code gives the status; "nee hoor, dank je" is not sent as a message.
+    chat.page.evaluate("() => window.sessionStorage.clear()")
+    chat.open()
+    status = chat.say(code[0])
+    assert "ontvangen, nog niet in behandeling" in status, f"the code does not work\n{chat}"
+    chat.say("nee hoor, dank je")
+    detail = web.stack.find("Mijn collega's sluiten me al maanden buiten")
+    assert detail["desired_route"] == "contact_meldpunt" and detail["messages"] == []
+
+
+@pytest.mark.parametrize("context_options", [PHONE], ids=["phone-390x844"])
+def test_the_widget_keeps_quick_exit_and_the_question_in_view_on_a_phone(page: Page, host_page: str) -> None:
+    page.goto(host_page)
+    page.locator("button#meldpunt-widget-open").click()
+    frame = page.frame_locator("iframe#meldpunt-widget-frame")
+    bot = frame.locator("#messages li.msg.bot")
+    expect(bot.first).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+    expect(page.locator("button#meldpunt-widget-exit")).to_be_in_viewport()
+    turns = [
+        "hallo",
+        "Mijn leidinggevende schreeuwt steeds tegen me waar iedereen bij is en noemt me dom.",
+        "ja",
+        "wat is een vertrouwenspersoon",
+        "wat doet de KCOO",
+        "wat is het meldpunt",
+        "wat gebeurt er met mijn gegevens",
+        "wat is een klacht",
+        "wat is RABA",
+        "wat is de IC Rijk",
+    ]
+    for turn in turns:
+        before = bot.count()
+        frame.locator("textarea#message-input").fill(turn)
+        frame.locator("textarea#message-input").press("Enter")
+        expect(bot.nth(before)).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+        expect(frame.locator("#typing")).to_be_hidden()
+        assert bot.count() - before <= 2, f"more than two bubbles after {turn!r}"
+        expect(page.locator("button#meldpunt-widget-exit")).to_be_in_viewport()
+        expect(bot.last).to_be_in_viewport()
+    screenshot(page, "widget-phone-ten-turns", full_page=False)
+    page.locator("button#meldpunt-widget-exit").click()
     page.wait_for_url(EXIT_URL)

@@ -216,9 +216,16 @@
       }
     }
     while (list.children.length > state.messages.length) { list.lastChild.remove(); }
-    // Bring the start of what is new into view (the composer's height is kept free, see below).
+    // Bring the start of what is new into view (the composer's height is kept free, see below),
+    // then make sure the question, the last message, is in view too.
     var target = list.children[Math.min(showFrom, list.children.length - 1)];
     if (target && target.scrollIntoView) { target.scrollIntoView({ block: "start" }); }
+    var question = list.lastElementChild;
+    if (question && question !== target && question.scrollIntoView) {
+      var box = question.getBoundingClientRect();
+      var bottom = window.innerHeight - (parseFloat(document.documentElement.style.scrollPaddingBottom) || 0);
+      if (box.top > bottom - 48 || box.bottom > bottom) { question.scrollIntoView({ block: "nearest" }); }
+    }
   }
 
   // The composer sticks to the bottom of the window on taller screens: keep that strip free when the
@@ -226,6 +233,10 @@
   function keepComposerFree() {
     var sticky = window.getComputedStyle(form).position === "sticky";
     document.documentElement.style.scrollPaddingBottom = sticky ? (form.offsetHeight + 16) + "px" : "";
+    // The header with "Snel weg" sticks to the top: nothing scrolled into view hides under it.
+    var header = document.querySelector(".site-header");
+    var stuck = header && window.getComputedStyle(header).position === "sticky";
+    document.documentElement.style.scrollPaddingTop = stuck ? (header.offsetHeight + 8) + "px" : "";
   }
 
   function showError(text) { errorBox.textContent = text || ""; }
@@ -279,16 +290,18 @@
     request.then(function (answers) {
       message.status = "sent";
       var firstAnswer = state.messages.length;
+      var turn = [];
       answers.forEach(function (a) {
         if (a.lang === "nl" || a.lang === "en") { state.lang = a.lang; }
         if (!a.text && !(a.buttons && a.buttons.length)) { return; }
-        state.messages.push({
+        turn.push({
           from: "bot",
           text: a.text || "",
           lang: a.lang || state.lang,
           buttons: (a.buttons || []).map(function (b) { return { title: String(b.title), payload: String(b.payload) }; })
         });
       });
+      grouped(turn).forEach(function (m) { state.messages.push(m); });
       save();
       applyLanguage();
       refresh(firstAnswer);
@@ -309,6 +322,24 @@
       save();
       refresh(state.messages.length - 1);
     });
+  }
+
+  // A turn shows at most two bubbles: what the assistant tells, and its question (the last message,
+  // with its buttons). Messages without buttons in a row become one bubble, their texts kept apart
+  // by an empty line.
+  function grouped(turn) {
+    var out = [];
+    turn.forEach(function (m, i) {
+      var previous = out[out.length - 1];
+      var isQuestion = i === turn.length - 1 && turn.length > 1;
+      if (previous && !previous.buttons.length && !isQuestion && previous.lang === m.lang) {
+        previous.text = previous.text + "\n\n" + m.text;
+        previous.buttons = m.buttons;
+      } else {
+        out.push(m);
+      }
+    });
+    return out;
   }
 
   function reasonOf(problem) {
@@ -362,6 +393,12 @@
   input.addEventListener("input", function () { updateCount(); if (input.value.length <= maxLength) { showError(""); } });
   form.addEventListener("submit", submit);
   exitButton.addEventListener("click", quickExit);
+  // The widget's own "Snel weg", outside this frame, asks for the same exit.
+  window.addEventListener("message", function (event) {
+    if (embedded && event.source === window.parent && event.data && event.data.type === "meldpunt:quick-exit") {
+      quickExit();
+    }
+  });
 
   applyLanguage();
   renderAll();

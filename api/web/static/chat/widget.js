@@ -13,8 +13,8 @@
   var origin = new URL(script ? script.src : "/chat/widget.js", window.location.href).origin;
   var english = /^en\b/i.test(document.documentElement.lang || "");
   var T = english
-    ? { open: "Report unwanted behaviour (anonymous)", close: "Close", title: "Meldpunt assistant" }
-    : { open: "Ongewenst gedrag melden (anoniem)", close: "Sluiten", title: "Meldpunt-assistent" };
+    ? { open: "Report unwanted behaviour (anonymous)", close: "Close", title: "Meldpunt assistant", exit: "Quick exit" }
+    : { open: "Ongewenst gedrag melden (anoniem)", close: "Sluiten", title: "Meldpunt-assistent", exit: "Snel weg" };
 
   function css(el, styles) { Object.keys(styles).forEach(function (k) { el.style[k] = styles[k]; }); return el; }
 
@@ -50,7 +50,16 @@
   closeButton.type = "button";
   closeButton.id = "meldpunt-widget-close";
   closeButton.textContent = T.close;
+  // "Snel weg" in the widget's own bar, outside the frame: always in view, whatever the frame shows.
+  var exitButton = css(document.createElement("button"), {
+    font: "700 0.9375rem system-ui, sans-serif", background: "#ffb612", color: "#000", border: "2px solid #ffb612",
+    borderRadius: "6px", padding: "0.25rem 0.75rem", minHeight: "2.25rem", cursor: "pointer", marginLeft: "auto"
+  });
+  exitButton.type = "button";
+  exitButton.id = "meldpunt-widget-exit";
+  exitButton.textContent = T.exit;
   bar.appendChild(heading);
+  bar.appendChild(exitButton);
   bar.appendChild(closeButton);
 
   var frame = null;
@@ -77,14 +86,25 @@
     openButton.focus();
   }
 
+  function leave(url) {
+    panel.remove();
+    openButton.remove();
+    window.location.replace(url);
+  }
+
+  function quickExit() {
+    // The frame forgets the conversation and answers with its exit address; if it cannot, leave anyway.
+    if (frame && frame.contentWindow) { frame.contentWindow.postMessage({ type: "meldpunt:quick-exit" }, origin); }
+    window.setTimeout(function () { leave("about:blank"); }, frame ? 400 : 0);
+  }
+
+  exitButton.addEventListener("click", quickExit);
   openButton.addEventListener("click", open);
   closeButton.addEventListener("click", close);
   panel.addEventListener("keydown", function (event) { if (event.key === "Escape") { close(); } });
   window.addEventListener("message", function (event) {
     if (event.origin !== origin || !event.data || event.data.type !== "meldpunt:exit") { return; }
-    panel.remove();
-    openButton.remove();
-    window.location.replace(typeof event.data.url === "string" ? event.data.url : "about:blank");
+    leave(typeof event.data.url === "string" ? event.data.url : "about:blank");
   });
 
   function mount() {
