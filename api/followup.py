@@ -117,6 +117,7 @@ def add_reporter_message(session: Session, intake: Intake, text: str) -> None:
     intake.messages.append(Message(author=MessageAuthor.reporter, text=text, created_at=now))
     intake.events.append(IntakeEvent(at=now, actor="reporter", action="reporter_message", changes=None))
     intake.updated_at = now
+    intake.unread_from_reporter = True
 
 
 def view_of(intake: Intake) -> FollowUpView:

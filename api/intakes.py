@@ -65,6 +65,7 @@ def create_intake(session: Session, data: IntakeCreate) -> tuple[Intake, bool]:
         updated_at=now,
         status=Status.nieuw,
         deadline_extended=False,
+        unread_from_reporter=False,
         contact_details=(
             data.contact_details.model_dump(exclude_none=True) if data.contact_details else None
         ),

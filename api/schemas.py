@@ -256,6 +256,9 @@ class IntakeSummary(BaseModel):
     routed_to: Committee | None
     outcome: Outcome | None
     summary: str | None
+    unread_from_reporter: bool = Field(
+        default=False, description="The reporter added a message that no staff member has opened yet."
+    )
     deadlines: Deadlines
 
 

@@ -111,6 +111,7 @@ def read(intake_id: uuid.UUID, session: SessionDep, staff: StaffDep) -> IntakeDe
     if intake is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
     detail = detail_of(intake, now=utcnow())
+    intake.unread_from_reporter = False  # opened: the reporter's message is seen
     audit.record(session, staff=staff, action="read_intake", intake_id=intake_id)
     session.commit()
     return detail

@@ -70,6 +70,7 @@ def _page(
     """The intake page; showing it is a read of the intake, audited like the API's GET."""
     detail = detail_of(intake, now=utcnow())
     version = intake.updated_at.isoformat()
+    intake.unread_from_reporter = False  # opened: the reporter's message is seen
     audit.record(db, staff=session.staff, action="read_intake", intake_id=intake.id)
     db.commit()
     return render(

@@ -42,6 +42,7 @@ class Due:
 class Row:
     intake: IntakeSummary
     due: list[Due]
+    opening: str = ""  # the first words of what happened, in the reporter's words
 
     @property
     def late(self) -> bool:
@@ -122,6 +123,22 @@ def _acknowledged(db: SessionDep, ids: list[uuid.UUID]) -> set[uuid.UUID]:
     return set(db.scalars(query))
 
 
+OPENING_CHARS = 90
+
+
+def _openings(db: SessionDep, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The first words of each listed intake's description, so rows can be told apart."""
+    if not ids:
+        return {}
+    rows = db.execute(select(Intake.id, Intake.description).where(Intake.id.in_(ids)))
+    openings = {}
+    for intake_id, description in rows:
+        text = " ".join(str(description or "").split())
+        cut = text if len(text) <= OPENING_CHARS else text[:OPENING_CHARS].rsplit(" ", 1)[0] + " …"
+        openings[intake_id] = cut
+    return openings
+
+
 def _organisations(db: SessionDep, chosen: str | None) -> list[str]:
     """The organisations named in stored intakes, once each whatever their case, for the filter."""
     names: dict[str, str] = {}
@@ -141,7 +158,11 @@ def intake_list(request: Request, db: SessionDep, session: ReviewDep) -> Respons
         db, flt, page=q.page, page_size=PAGE_SIZE, sort=q.sort, descending=q.order == "desc"
     )
     acknowledged = _acknowledged(db, [item.id for item in items])
-    rows = [Row(item, deadlines_due(item, item.id in acknowledged)) for item in items]
+    openings = _openings(db, [item.id for item in items])
+    rows = [
+        Row(item, deadlines_due(item, item.id in acknowledged), openings.get(item.id, ""))
+        for item in items
+    ]
     organisations = _organisations(db, q.values.get("organisation"))
     filters = {k: str(v) for k, v in flt.__dict__.items() if v is not None}
     audit.record(db, staff=session.staff, action="list_intakes", detail={"filters": filters, "page": q.page})

@@ -156,3 +156,49 @@ def test_listing_is_audited_like_the_api(client: TestClient, db: Session, staff:
 
 def test_the_audit_link_is_for_admins_only(client: TestClient, staff: Staff) -> None:
     assert 'href="/review/audit"' not in client.get(HOME).text
+
+
+# --- telling intakes apart ----------------------------------------------------------------------
+
+
+def test_each_row_shows_the_first_words_of_what_happened(client: TestClient, staff: Staff) -> None:
+    first = "Mijn teamleider schreeuwt elke ochtend tegen mij in het overleg, waar iedereen bij is, en daarna"
+    new_intake(client, description=first + " lacht hij erom met de anderen.")
+    new_intake(client, description="Een klant aan de balie dreigde mij te slaan.")
+    page = client.get(HOME).text
+    assert "Een klant aan de balie dreigde mij te slaan." in page
+    assert (
+        "Mijn teamleider schreeuwt elke ochtend tegen mij in het overleg, waar iedereen bij is, en …" in page
+    )
+    assert "lacht hij erom" not in page  # only the first words
+
+
+def test_a_new_message_from_the_reporter_is_marked_until_the_intake_is_opened(
+    client: TestClient, db: Session, staff: Staff
+) -> None:
+    from tests.api.factories import submit
+
+    body, response = submit(client)
+    assert response.status_code == 201
+    intake_id = body["id"]
+    other = new_intake(client)
+
+    def marked() -> list[str]:
+        html = client.get(HOME).text
+        found = []
+        for intake in (intake_id, other):
+            row = html.split(f'id="intake-{intake}"')[1].split("</tr>")[0]
+            if "Nieuw bericht van de melder" in row:
+                found.append(intake)
+        return found
+
+    assert marked() == []
+    added = client.post(
+        "/api/v1/follow-up", json={"receipt_code": body["receipt_code"], "message": "Het is weer gebeurd."}
+    )
+    assert added.status_code == 200, added.text
+    assert marked() == [intake_id]
+    listed = client.get("/api/v1/intakes", headers=staff_headers(db)).json()["items"]
+    assert {i["id"]: i["unread_from_reporter"] for i in listed} == {intake_id: True, other: False}
+    assert client.get(f"/review/intakes/{intake_id}").status_code == 200
+    assert marked() == []

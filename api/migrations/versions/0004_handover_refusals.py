@@ -1,4 +1,4 @@
-"""handover refusals
+"""handover refusals, and a marker for an unread message from the reporter
 
 Revision ID: 0004
 Revises: 0003
@@ -6,6 +6,7 @@ Create Date: 2026-12-05
 
 One row per intake the API refused with 422: when, the sender's intake id if it could be read, and
 the fields with the kind of error (never their content). Staff see them on the review pages.
+intakes.unread_from_reporter: true from a reporter's follow-up message until staff open the intake.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Plain ADD/DROP COLUMN (SQLite has both): a batch copy of the table would lose the
+    # lower(organisation) index that SQLite cannot reflect.
+    op.add_column(
+        "intakes", sa.Column("unread_from_reporter", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
     op.create_table(
         "handover_refusals",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -40,3 +46,4 @@ def downgrade() -> None:
     with op.batch_alter_table("handover_refusals", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_handover_refusals_at"))
     op.drop_table("handover_refusals")
+    op.drop_column("intakes", "unread_from_reporter")
