@@ -114,3 +114,62 @@ def falls_under_kcoo(organisation: str) -> bool | None:
     if _UNCERTAIN.search(text):
         return None
     return True if _INSIDE.search(text) else None
+
+
+# The closed list of organisations for figures that leave the Meldpunt: an organisation as the
+# reporter typed it is free text (and may hold anything they wrote), so an export names only these;
+# everything else is counted as OTHER_ORGANISATION. Services before their ministries.
+KNOWN = (
+    (r"\bbelastingdienst\b|\btax (and customs )?administration\b", "Belastingdienst"),
+    (r"\btoeslagen\b", "Dienst Toeslagen"),
+    (r"\bdouane\b|\bcustoms\b", "Douane"),
+    (r"\brijkswaterstaat\b", "Rijkswaterstaat"),
+    (r"\bduo\b", "DUO"),
+    (r"\bnvwa\b", "NVWA"),
+    (r"\bilt\b", "ILT"),
+    (r"\brvo\b", "RVO"),
+    (r"\brijksvastgoedbedrijf\b", "Rijksvastgoedbedrijf"),
+    (r"\blogius\b", "Logius"),
+    (r"\bp-direkt\b", "P-Direkt"),
+    (r"\bssc-ict\b", "SSC-ICT"),
+    (r"\brivm\b", "RIVM"),
+    (r"\bknmi\b", "KNMI"),
+    (r"\bind\b", "IND"),
+    (r"\bdji\b|\bprison", "DJI"),
+    (r"\bmarechaussee\b|\bkmar\b|\bmilitary police\b", "Koninklijke Marechaussee"),
+    (r"\bkadaster\b", "Kadaster"),
+    (r"\buwv\b", "UWV"),
+    (r"\bsvb\b", "SVB"),
+    (r"\bcbs\b|\bstatistics netherlands\b", "CBS"),
+    (r"\brechtspraak\b|\brechtbank\b|\bgerechtshof\b|\bjudiciary\b|\bcourt\b", "Rechtspraak"),
+    (
+        r"\bbuitenlandse zaken\b|\bbuza\b|\bambassade\b|\bforeign\b|\bembassy\b|\bconsulate\b",
+        "Ministerie van BZ",
+    ),
+    (
+        r"\bdefensie\b|\bmindef\b|\bdefen[cs]e\b|\b(land|lucht)macht\b|\bmarine\b|\barmed forces\b",
+        "Ministerie van Defensie",
+    ),
+    (r"\bjustitie\b|\bjenv\b|\bj&v\b|\bjustice\b", "Ministerie van JenV"),
+    (r"\bbzk\b|\bbinnenlandse zaken\b|\binterior\b", "Ministerie van BZK"),
+    (r"\bfinanci[eë]n\b|\bfinance\b", "Ministerie van Financiën"),
+    (r"\bocw\b|\bonderwijs\b|\beducation\b", "Ministerie van OCW"),
+    (r"\bvws\b|\bvolksgezondheid\b|\bhealth\b", "Ministerie van VWS"),
+    (r"\bszw\b|\bsociale zaken\b|\bsocial affairs\b", "Ministerie van SZW"),
+    (r"\bi&w\b|\bienw\b|\binfrastructu", "Ministerie van IenW"),
+    (r"\bezk?\b|\beconomische zaken\b|\beconomic affairs\b", "Ministerie van EZ"),
+    (r"\blvvn?\b|\blandbouw\b|\bagricultur", "Ministerie van LVVN"),
+    (r"\bkgg\b|\bklimaat\b|\bclimate\b", "Ministerie van KGG"),
+    (r"\baz\b|\balgemene zaken\b|\bgeneral affairs\b", "Ministerie van AZ"),
+)
+OTHER_ORGANISATION = "Andere organisatie"
+_KNOWN = tuple((re.compile(pattern), name) for pattern, name in KNOWN)
+
+
+def known_organisation(organisation: str | None) -> str:
+    """The organisation's name from the closed list, or OTHER_ORGANISATION."""
+    text = (organisation or "").strip().lower()
+    for pattern, name in _KNOWN:
+        if pattern.search(text):
+            return name
+    return OTHER_ORGANISATION

@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 from api.clock import utcnow
 from api.intakes import IntakeFilter, ack_late_clause, decision_late_clause, filtered
 from api.models import Intake
+from api.organisations import known_organisation
 from api.vocab import Category, Committee
+from api.web import review_labels
 
 PERIOD_FORMAT = "use YYYY, YYYY-H1/H2, YYYY-Q1..Q4 or YYYY-MM"
 # ASCII digits only; with the range checks below, PERIOD_PATTERN (which leaves out the padding
@@ -159,6 +161,14 @@ def figures(session: Session, q: StatsQuery) -> Figures:
         late_ack += ack
         late_decision += decision
 
+    if q.export:
+        # Figures that leave the Meldpunt name organisations from the closed list only: what a
+        # reporter typed as organisation is free text and never leaves (api/organisations.py).
+        closed: Counter[str | None] = Counter()
+        for name, n in counts["organisation"].items():
+            closed[known_organisation(name)] += n
+        counts["organisation"] = closed
+
     def grouped(name: str) -> list[Cell]:
         return sorted((cell(k, n) for k, n in counts[name].items()), key=_key_order)
 
@@ -189,8 +199,20 @@ def _key_order(c: Cell) -> tuple[bool, str]:
     return (c.key is None, c.key or "")
 
 
+# The CSV's dimensions and values in the words of the review pages (api/web/review_labels.py).
+CSV_DIMENSIONS = {
+    "category": ("categorie", "category"),
+    "category_ground": ("categorie en grond", "category"),
+    "ground": ("discriminatiegrond", "ground"),
+    "route": ("gewenste route", "route"),
+    "outcome": ("uitkomst", "outcome"),
+    "status": ("status", "status"),
+    "organisation": ("organisatie", None),
+}
+
+
 def to_csv(fig: Figures) -> str:
-    """One row per cell: dimension, key, ground, count ('<N' where suppressed)."""
+    """One row per cell: dimension, value, ground, count ('<N' where suppressed), in Dutch words."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["dimensie", "waarde", "grond", "aantal"])
@@ -198,18 +220,21 @@ def to_csv(fig: Figures) -> str:
     def shown(count: int | None) -> str:
         return f"<{fig.min_cell}" if count is None else str(count)
 
+    def word(value: str | None, vocabulary: str | None) -> str:
+        if value is None:
+            return "niet ingevuld" if vocabulary == "outcome" else ""
+        return review_labels.label(value, vocabulary) if vocabulary else spreadsheet_safe(value)
+
     writer.writerow(["totaal", "", "", shown(fig.total)])
-    for name in (
-        "category",
-        "category_ground",
-        "ground",
-        "route",
-        "outcome",
-        "status",
-        "organisation",
-    ):
+    for name, (dimension, vocabulary) in CSV_DIMENSIONS.items():
         for c in getattr(fig, f"by_{name}"):
-            writer.writerow([name, c.key or "", c.ground or "", shown(c.count)])
-    writer.writerow(["te_laat_ontvangstbevestiging", "", "", shown(fig.overdue_acknowledgement)])
-    writer.writerow(["te_laat_afhandeling", "", "", shown(fig.overdue_decision)])
+            ground = word(c.ground, "ground") if c.ground else ""
+            writer.writerow([dimension, word(c.key, vocabulary), ground, shown(c.count)])
+    writer.writerow(["te laat: ontvangstbevestiging", "", "", shown(fig.overdue_acknowledgement)])
+    writer.writerow(["te laat: afhandeling", "", "", shown(fig.overdue_decision)])
     return out.getvalue()
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet would read as a formula (= + - @ at the start) is kept as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

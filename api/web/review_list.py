@@ -160,8 +160,7 @@ def intake_list(request: Request, db: SessionDep, session: ReviewDep) -> Respons
     acknowledged = _acknowledged(db, [item.id for item in items])
     openings = _openings(db, [item.id for item in items])
     rows = [
-        Row(item, deadlines_due(item, item.id in acknowledged), openings.get(item.id, ""))
-        for item in items
+        Row(item, deadlines_due(item, item.id in acknowledged), openings.get(item.id, "")) for item in items
     ]
     organisations = _organisations(db, q.values.get("organisation"))
     filters = {k: str(v) for k, v in flt.__dict__.items() if v is not None}

@@ -248,10 +248,10 @@ def test_csv_lists_ground_onbekend(client: TestClient, db: Session) -> None:
     staff = staff_headers(db)
     _grounds_with_onbekend(client, db)
     lines = client.get(URL, params={"format": "csv"}, headers=staff).text.splitlines()
-    assert "category_ground,discriminatie,onbekend,3" in lines
-    assert "ground,onbekend,,3" in lines
+    assert "categorie en grond,Discriminatie,Grond niet genoemd,3" in lines
+    assert "discriminatiegrond,Grond niet genoemd,,3" in lines
     exported = client.get(URL, params={"format": "csv", "export": "true"}, headers=staff).text
-    assert "category_ground,discriminatie,onbekend,<5" in exported.splitlines()
+    assert "categorie en grond,Discriminatie,Grond niet genoemd,<5" in exported.splitlines()
 
 
 def test_overdue_counts(client: TestClient, db: Session) -> None:
@@ -313,15 +313,15 @@ def test_csv_export_has_a_header_and_marks_suppressed_cells(client: TestClient, 
     lines = response.text.splitlines()
     assert lines[0] == "dimensie,waarde,grond,aantal"
     assert lines[1] == "totaal,,,7"
-    assert "category,intimidatie,,<5" in lines
-    assert "category,pesten,,5" in lines
+    assert "categorie,Intimidatie of bedreiging,,<5" in lines
+    assert "categorie,Pesten,,5" in lines
 
 
 def test_csv_internal_shows_small_cells(client: TestClient, db: Session) -> None:
     staff = staff_headers(db)
     _small_and_large(client, db)
     lines = client.get(URL, params={"format": "csv"}, headers=staff).text.splitlines()
-    assert "category,intimidatie,,2" in lines
+    assert "categorie,Intimidatie of bedreiging,,2" in lines
     assert not any(line.endswith("<5") for line in lines)
 
 
@@ -348,3 +348,27 @@ def test_no_token_is_401(client: TestClient) -> None:
 def test_service_token_is_403(client: TestClient) -> None:
     response = client.get(URL, headers=SERVICE)
     assert (response.status_code, response.json()["detail"]) == (403, WRONG_ROLE)
+
+
+def test_the_csv_uses_the_words_of_the_review_pages(client: TestClient, db: Session) -> None:
+    submit(client, category="pesten", desired_route="klacht_kcoo")
+    lines = client.get(URL, params={"format": "csv"}, headers=staff_headers(db)).text.splitlines()
+    assert "gewenste route,Klacht bij de KCOO,,1" in lines
+    assert "status,Nieuw,,1" in lines
+    body = "\n".join(lines[1:])
+    assert "klacht_kcoo" not in body and "category" not in body and "_" not in body
+
+
+def test_an_export_names_only_organisations_from_the_closed_list(client: TestClient, db: Session) -> None:
+    typed = '=HYPERLINK("x") bij de afdeling van Jansen'
+    for _ in range(5):
+        submit(client, organisation="Belastingdienst")
+        submit(client, organisation=typed)
+    headers = staff_headers(db)
+    exported = client.get(URL, params={"export": "true", "format": "csv"}, headers=headers).text
+    assert "organisatie,Belastingdienst,,5" in exported and "organisatie,Andere organisatie,,5" in exported
+    assert "Jansen" not in exported and "HYPERLINK" not in exported
+    figures = client.get(URL, params={"export": "true"}, headers=headers).json()
+    assert {c["key"] for c in figures["by_organisation"]} == {"Belastingdienst", "Andere organisatie"}
+    internal = client.get(URL, params={"format": "csv"}, headers=headers).text
+    assert "'=HYPERLINK" in internal  # inside the Meldpunt the typed name stays, never as a formula
