@@ -165,8 +165,8 @@ def figures(session: Session, q: StatsQuery) -> Figures:
         # Figures that leave the Meldpunt name organisations from the closed list only: what a
         # reporter typed as organisation is free text and never leaves (api/organisations.py).
         closed: Counter[str | None] = Counter()
-        for name, n in counts["organisation"].items():
-            closed[known_organisation(name)] += n
+        for typed, n in counts["organisation"].items():
+            closed[known_organisation(typed)] += n
         counts["organisation"] = closed
 
     def grouped(name: str) -> list[Cell]:
