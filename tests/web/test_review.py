@@ -68,6 +68,7 @@ def cookie_paths() -> Collection[str]:
 @dataclass(frozen=True)
 class Reported:
     id: str
+    code: str  # the receipt code the person got
     # The chat page's messages up to the summary, before it was sent: (user|bot, text).
     conversation: list[tuple[str, str]]
     said: list[str]  # what the person typed or clicked, in order
@@ -96,7 +97,7 @@ def reported(browser: Browser, web: WebStack) -> Reported:
             shown = page.locator("#messages li.msg.user", has_text=MARKER)
             chat_markup_text = shown.locator(".text").inner_text()
             chat_markup_elements = page.locator("#messages script, #messages img").count()
-            send_intake(chat, web.stack.logs)
+            code = send_intake(chat, web.stack.logs)
         except BaseException:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "FAILED-review-intake-on-the-chat-page.png"), full_page=True)
@@ -105,6 +106,7 @@ def reported(browser: Browser, web: WebStack) -> Reported:
     assert MARKER in detail["description"], f"the typed text is not in the intake: {detail['description']!r}"
     return Reported(
         id=str(detail["id"]),
+        code=code,
         conversation=conversation,
         said=list(chat.said),
         chat_markup_text=chat_markup_text,
@@ -257,6 +259,7 @@ def test_find_the_intake_by_filter(page: Page, web: WebStack, reported: Reported
     expect(rows).to_have_count(1)
     expect(rows).to_have_id(f"intake-{reported.id}")
     row = cells(page, "tr.intake")[0]
+    assert row[1].startswith(" ".join(DESCRIPTION.split()[:8])), f"not the first words of the story: {row}"
     now = web.stack.detail(reported.id)  # as it is now: another test may have changed its status
     assert row[2:6] == ["Pesten", ORGANISATION, STATUS[now["status"]], "Klacht bij de KCOO"], row
     due = "Afhandeling: " if now["acknowledged_at"] else "Ontvangstbevestiging: "
@@ -425,8 +428,29 @@ def test_the_figures_count_the_intake(page: Page, web: WebStack, reported: Repor
         lines = list(csv.reader(f))
     assert lines[0] == ["dimensie", "waarde", "grond", "aantal"]
     assert ["totaal", "", "", str(total)] in lines
-    assert ["category", "pesten", "", str(bullying)] in lines, lines
-    assert ["organisation", ORGANISATION, "", "1"] in lines, lines
+    assert ["categorie", "Pesten", "", str(bullying)] in lines, lines
+    assert ["organisatie", ORGANISATION, "", "1"] in lines, lines
+    codes = [cell for line in lines[1:] for cell in line if "_" in cell or cell in ("category", "pesten")]
+    assert not codes, f"codes instead of the pages' words in the CSV: {codes}"
+
+
+def test_a_message_from_the_reporter_is_marked_in_the_list_until_opened(
+    page: Page, web: WebStack, reported: Reported
+) -> None:
+    chat = ChatPage(page, web.base).open()
+    chat.say(reported.code)
+    news = "Gisteren gebeurde het weer, nu bij de koffieautomaat."
+    assert "Klopt dat?" in chat.say(news), f"the message is not shown back first\n{chat}"
+    assert "doorgegeven" in chat.say("ja"), f"not passed on\n{chat}"
+    page.context.clear_cookies()
+    log_in(page, web, "intake")
+    row = page.locator(f"#intake-{reported.id}")
+    expect(row.locator(".unread-mark")).to_have_text("Nieuw bericht van de melder")
+    screenshot(page, "review-list-unread")
+    row.locator("a.intake-link").click()
+    expect(page.locator("body")).to_contain_text(news)
+    page.goto(f"{web.base}/review/")
+    expect(page.locator(f"#intake-{reported.id} .unread-mark")).to_have_count(0)
 
 
 # ----------------------------------------------------------------------------------- 200% zoom
