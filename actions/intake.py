@@ -694,6 +694,27 @@ def contact_line(tracker: Tracker, language: str) -> str:
     return text_of("summary_anonymous", language)["text"]
 
 
+def typed_answer(tracker: Tracker, slot: str) -> str | None:
+    """The words the person typed that gave `slot` its current value (None for a button)."""
+    events = list(tracker.events or [])
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if event.get("event") == "slot" and event.get("name") == slot:
+            for earlier in reversed(events[:index]):
+                if earlier.get("event") == "user":
+                    text = str(earlier.get("text") or "").strip()
+                    return None if not text or text.startswith("/") else clip(text, MAX_SHORT)
+            return None
+    return None
+
+
+def with_words(read: str, words: str | None) -> str:
+    """What the assistant read, and the person's own words when they say more than that."""
+    if not words or len(words.split()) <= 2 or words.lower() == read.lower():
+        return read  # "ja", "nee hoor", a button: the reading says it all
+    return f'{read} ("{words}")'
+
+
 def summary_lines(tracker: Tracker, language: str) -> list[tuple[str, str]]:
     """(label, value) for every field that will be sent, in the person's language."""
     labels = text_of("summary_labels", language)
@@ -709,6 +730,9 @@ def summary_lines(tracker: Tracker, language: str) -> list[tuple[str, str]]:
     ongoing_text = {"ja": labels["yes"], "nee": labels["no"], "onbekend": labels["unknown"]}.get(
         ongoing, skipped
     )
+    ongoing_words = typed_answer(tracker, "intake_ongoing")
+    if ongoing_words == tracker.get_slot("intake_when"):
+        ongoing_words = None  # read from the answer to "when", which the summary already shows
     relations = [r for r in str(tracker.get_slot("intake_relations") or "").split(",") if r in RELATIONS]
     organisation = tracker.get_slot("organisation") or UNKNOWN_ORGANISATION
     route = tracker.get_slot("desired_route")
@@ -721,10 +745,15 @@ def summary_lines(tracker: Tracker, language: str) -> list[tuple[str, str]]:
         ("story", clip(description, 1_500)),
         ("kind", kind),
         ("when", when_line(tracker, language) or skipped),
-        ("ongoing", ongoing_text),
+        ("ongoing", with_words(ongoing_text, ongoing_words)),
         ("organisation", labels["unknown"] if organisation == UNKNOWN_ORGANISATION else organisation),
         ("department", shown("intake_department")),
-        ("relations", relation_list(relations, language) if relations else skipped),
+        (
+            "relations",
+            with_words(relation_list(relations, language), typed_answer(tracker, "intake_relations"))
+            if relations
+            else skipped,
+        ),
         ("witnesses", shown("intake_witnesses")),
         ("steps", shown("intake_steps")),
         ("route", NEXT_STEP_BUTTONS[language].get(route, "") if route else skipped),

@@ -300,3 +300,20 @@ def test_a_complaint_outside_the_kcoo_stays_contact_with_the_meldpunt_through_th
     assert validate_route("een formele klacht", "nlu_fallback", slots)[0] == {
         "desired_route": "contact_meldpunt"
     }
+
+
+def test_the_summary_keeps_the_persons_words_next_to_what_was_read() -> None:
+    from actions.intake import ActionAskIntakeConsent
+
+    typed = "mijn teamleider en soms ook een klant aan de balie"
+    tracker = tracker_with(
+        {"intake_relations": "leidinggevende,burger_of_klant", "category": "pesten", "intake_consent": None},
+        message(typed, "inform_relation"),
+    )
+    user = next(i for i, event in enumerate(tracker.events) if event["event"] == "user")
+    tracker.events.insert(
+        user + 2, {"event": "slot", "name": "intake_relations", "value": "leidinggevende,burger_of_klant"}
+    )
+    dispatcher = CollectingDispatcher()
+    run(ActionAskIntakeConsent().run(dispatcher, tracker, {}))
+    assert f'je leidinggevende en een burger of klant ("{typed}")' in dispatcher.messages[0]["text"]
