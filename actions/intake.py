@@ -122,6 +122,12 @@ FIELD_WORDS = {
     "contact": r"contact|e-?mail|telefoon|nummer|naam|phone|name|anoniem|anonym",
     "more": r"verhaal|beschrijving|toevoeg|story|description|add",
 }
+# Free-text answers a typed correction can give at once: "de afdeling was Team Noord".
+TYPED_CORRECTIONS = {
+    "department": ("intake_department", MAX_SHORT),
+    "witnesses": ("intake_witnesses", MAX_TEXT),
+    "steps": ("intake_steps", MAX_TEXT),
+}
 YES_NO = {"ja": True, "nee": False}  # the answers kept in ongoing and under_kcoo
 
 
@@ -180,10 +186,23 @@ def field_in(message: dict[str, Any]) -> str | None:
     text = message.get("text") or ""
     if text.startswith("/"):
         return None
-    for name, pattern in FIELD_WORDS.items():
-        if re.search(pattern, text, re.I):
-            return name
-    return None
+    # The field named first: in "getuigen: twee collega's van het team" it is the witnesses.
+    found = [
+        (m.start(), name) for name, pattern in FIELD_WORDS.items() if (m := re.search(pattern, text, re.I))
+    ]
+    return min(found)[1] if found else None
+
+
+def correction_in(text: str, field: str) -> str | None:
+    """The new answer in a typed correction: what follows "was", "is", "moet zijn" or a colon after
+    the field's word ("de afdeling was Team Noord", "getuigen: twee collega's")."""
+    word = re.search(FIELD_WORDS[field], text, re.I)
+    if word is None:
+        return None
+    rest = text[word.end() :]
+    found = re.search(r"(?:\bwas\b|\bis\b|\bmoet\b(?: zijn\b)?|\bshould be\b|:)\s*:?\s*(.+)$", rest, re.I)
+    answer = found[1].strip(" .!") if found else ""
+    return answer if len(answer) >= 2 else None
 
 
 def intake_reset(*, keep_route: bool = False) -> list[EventType]:
@@ -426,6 +445,10 @@ class ValidateIntakeForm(ValidateExperienceForm):
             if field == "when" and read_when(text, today=message_date(tracker)).occurred_on:
                 # "de datum was eigenlijk 3 november": the correction itself is the new answer.
                 return {"intake_consent": None, "intake_changing": None, "intake_when": clip(text, MAX_SHORT)}
+            if field in TYPED_CORRECTIONS and (corrected := correction_in(text, field)):
+                # "de afdeling was Team Noord": the new answer, not the question again.
+                slot, limit = TYPED_CORRECTIONS[field]
+                return {"intake_consent": None, "intake_changing": None, slot: clip(corrected, limit)}
             return {
                 "intake_consent": None,
                 "intake_changing": None,

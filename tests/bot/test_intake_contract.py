@@ -317,3 +317,35 @@ def test_the_summary_keeps_the_persons_words_next_to_what_was_read() -> None:
     dispatcher = CollectingDispatcher()
     run(ActionAskIntakeConsent().run(dispatcher, tracker, {}))
     assert f'je leidinggevende en een burger of klant ("{typed}")' in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "slot", "value"),
+    [
+        ("de afdeling was eigenlijk Team Noord", "intake_department", "eigenlijk Team Noord"),
+        ("getuigen: twee collega's van het team", "intake_witnesses", "twee collega's van het team"),
+        (
+            "wat ik gedaan heb moet zijn: gepraat met de vertrouwenspersoon",
+            "intake_steps",
+            "gepraat met de vertrouwenspersoon",
+        ),
+    ],
+)
+def test_a_typed_correction_is_taken_as_the_new_answer(typed: str, slot: str, value: str) -> None:
+    chosen = message(typed, "change_answer")
+    tracker = tracker_with(
+        {"intake_changing": True, "requested_slot": "intake_consent"}, chosen, form="intake_form"
+    )
+    result = run(ValidateIntakeForm().validate_intake_consent(typed, CollectingDispatcher(), tracker, {}))
+    assert result == {"intake_consent": None, "intake_changing": None, slot: value}
+
+
+def test_naming_only_the_field_asks_its_question_again() -> None:
+    chosen = message("ik wil de afdeling aanpassen", "change_answer")
+    tracker = tracker_with(
+        {"intake_changing": True, "requested_slot": "intake_consent"}, chosen, form="intake_form"
+    )
+    result = run(
+        ValidateIntakeForm().validate_intake_consent(chosen["text"], CollectingDispatcher(), tracker, {})
+    )
+    assert result == {"intake_consent": None, "intake_changing": None, "intake_department": None}
