@@ -99,7 +99,13 @@ class ValidateExperienceForm(FormValidationAction):
     ) -> dict[str, Any]:
         if not requested(tracker, "reporter_role") or tracker.slots_to_validate().get("reporter_role"):
             return {}
-        if intent_of(tracker) == "inform_organisation":  # "bij de Belastingdienst"
+        intent = intent_of(tracker)
+        if intent == "inform_organisation":  # "bij de Belastingdienst"
+            return {"reporter_role": "medewerker"}
+        # "ja", "jazeker", "klopt", "yes" to "Werk je bij het Rijk?" is an employee. A "nee" is not
+        # read yet: someone who works elsewhere (a gemeente, a school) is not an outsider
+        # complaining about a civil servant, and needs other advice than the external route.
+        if intent == "affirm":
             return {"reporter_role": "medewerker"}
         return {}
 

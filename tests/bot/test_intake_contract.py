@@ -349,3 +349,16 @@ def test_naming_only_the_field_asks_its_question_again() -> None:
         ValidateIntakeForm().validate_intake_consent(chosen["text"], CollectingDispatcher(), tracker, {})
     )
     assert result == {"intake_consent": None, "intake_changing": None, "intake_department": None}
+
+
+@pytest.mark.parametrize("typed", ["ja", "jazeker", "klopt", "yes"])
+def test_yes_to_do_you_work_for_the_rijk_is_an_employee(typed: str) -> None:
+    tracker = tracker_with(
+        {"reporter_role": None, "requested_slot": "reporter_role"},
+        message(typed, "affirm"),
+        form="experience_form",
+    )
+    from actions.experience_form import ValidateExperienceForm
+
+    result = run(ValidateExperienceForm().extract_reporter_role(CollectingDispatcher(), tracker, {}))
+    assert result == {"reporter_role": "medewerker"}

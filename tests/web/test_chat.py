@@ -465,7 +465,7 @@ TYPED_JOURNEY = [
     "Mijn collega's sluiten me al maanden buiten. Ze negeren me in de kantine en lachen me uit in "
     "de groepsapp.",
     "ja",
-    "[click] Ja, ik werk bij het Rijk",
+    "ja",  # to "Werk je bij het Rijk?"
     "Rijkswaterstaat",
     "ik wil graag anoniem contact met het meldpunt",
 ]
