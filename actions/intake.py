@@ -99,6 +99,15 @@ NAME_NOISE = re.compile(
 )
 # Which answers "iets aanpassen" can mean, and the slots that are asked again.
 FIELDS = {
+    # What it was: asked again with every category, then the ground and the route that fit it.
+    "kind": (
+        "category",
+        "category_confirmed",
+        "category_rejected",
+        "discrimination_ground",
+        "ground_asked",
+        "desired_route",
+    ),
     "more": ("intake_more",),
     "when": ("intake_when", "intake_ongoing"),
     "ongoing": ("intake_ongoing",),
@@ -111,6 +120,7 @@ FIELDS = {
     "contact": ("intake_contact", "intake_contact_details"),
 }
 FIELD_WORDS = {
+    "kind": r"\bsoort\b|categorie|category|\bkind\b",
     "when": r"datum|wanneer|tijd|date|when|dag\b",
     "ongoing": r"nog steeds|nog bezig|ongoing|still",
     "organisation": r"organisatie|ministerie|organi[sz]ation|ministry",

@@ -796,3 +796,21 @@ def test_a_mistyped_code_gets_one_more_try_and_then_a_way_out(stack: Stack) -> N
     assert "Vraag het Meldpunt" in second, f"no way out after two tries\n{chat}"
     after = joined(chat.say("hallo"))
     assert "Dat lijkt geen code" not in after, f"still in the code loop\n{chat}"
+
+
+def test_what_it_was_and_what_you_want_can_be_changed_from_the_summary(stack: Stack) -> None:
+    description = "Een collega maakt al weken grapjes over mijn hoofddoek en zegt dat ik hier niet hoor."
+    chat, replies = short_intake(stack, description, "Rijkswaterstaat")
+    replies = chat.say("/change_answer")
+    assert '/change_answer{"intake_field": "kind"}' in payloads(replies), f"'Soort' cannot be changed\n{chat}"
+    assert '/change_answer{"intake_field": "route"}' in payloads(replies), (
+        f"'Wat je wilt' cannot be changed\n{chat}"
+    )
+    replies = chat.say('/change_answer{"intake_field": "kind"}')
+    replies = chat.say('/correct_category{"category": "intimidatie"}')
+    assert "Wat wil je dat het Meldpunt" in joined(replies), f"the route is not asked again\n{chat}"
+    replies = chat.say("alleen vastleggen graag")
+    assert "Wat je wilt: Alleen laten vastleggen" in joined(replies), f"the typed route is not read\n{chat}"
+    code_in(chat.say("ja, versturen"), chat)
+    detail = stack.find(description)
+    assert (detail["category"], detail["desired_route"]) == ("intimidatie", "alleen_registreren"), f"{chat}"
