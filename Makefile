@@ -131,7 +131,7 @@ test-bot: validate-bot train ## Assistant: mypy, component and action tests, con
 	@scripts/test-conversations.sh
 
 .PHONY: nlu-report
-nlu-report: setup-bot ## 5-fold cross-validation of the NLU -> docs/nlu-report.md (about 25 minutes)
+nlu-report: setup-bot ## 5-fold cross-validation of the NLU -> docs/nlu-report.md (45 to 70 minutes on 2 CPUs)
 	PYTHONPATH=$(CURDIR) $(BOT_PY) scripts/nlu_report.py --folds 5 --output docs/nlu-report.md \
 	  --variant no_e5=scripts/nlu_variants/no_e5.yml --variant e5_only=scripts/nlu_variants/e5_only.yml \
 	  --variant no_ground_words=scripts/nlu_variants/no_ground_words.yml
