@@ -29,13 +29,13 @@ from actions.clock import answered_on, message_date, turn_moment
 from actions.contract import contract_problems
 from actions.experience_form import AskAction, ValidateExperienceForm, intent_of
 from actions.messages import say, text_of
+from actions.options import next_step_routes, route_button
 from actions.outbox import Handover
 from actions.receipt import new_receipt_code, receipt_code_from
 from actions.route_choice import (
     MELDPUNT_ROUTES,
     default_route,
     fit_route,
-    meldpunt_routes_for,
     read_route,
     route_entity,
 )
@@ -533,11 +533,8 @@ class ActionAskDesiredRoute(AskIntake):
     with_skip = False
 
     def buttons(self, tracker: Tracker, language: str) -> list[dict[str, str]]:
-        routes = meldpunt_routes_for(tracker.get_slot("category"), tracker.get_slot("under_kcoo"))
-        return [
-            {"title": NEXT_STEP_BUTTONS[language][route], "payload": f'/start_intake{{"route": "{route}"}}'}
-            for route in routes
-        ]
+        routes = next_step_routes(tracker.get_slot("category"), tracker.get_slot("under_kcoo"))
+        return [route_button(route, language) for route in routes if route in MELDPUNT_ROUTES]
 
 
 class ActionAskIntakeWhen(AskIntake):
@@ -908,12 +905,11 @@ class ActionStartIntake(Action):
             or read_route(str(message.get("text") or ""), category, under_kcoo)
             or default_route(category, under_kcoo)
         )
-        events: list[EventType] = [*intake_reset(keep_route=True), SlotSet("desired_route", route)]
-        if route == "klacht_kcoo" and tracker.get_slot("under_kcoo") == "nee":
+        if route == "klacht_kcoo" and under_kcoo == "nee":
             # Their organisation has its own procedure: the Meldpunt can still be contacted.
             say(dispatcher, tracker, "options_own_procedure")
-            route = "contact_meldpunt"
-            events.append(SlotSet("desired_route", route))
+        route = fit_route(route, category, under_kcoo)
+        events: list[EventType] = [*intake_reset(keep_route=True), SlotSet("desired_route", route)]
         say(dispatcher, tracker, "route_meldpunt")
         say(dispatcher, tracker, "intake_intro")
         description = str(tracker.get_slot("description") or "")

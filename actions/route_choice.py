@@ -73,13 +73,3 @@ def default_route(category: str | None, under_kcoo: str | None) -> str:
     if category in UNWANTED_BEHAVIOUR and under_kcoo != "nee":
         return "klacht_kcoo"
     return "contact_meldpunt"
-
-
-def meldpunt_routes_for(category: str | None, under_kcoo: str | None) -> list[str]:
-    """The Meldpunt routes that fit the case, for buttons."""
-    first = []
-    if category == "misstand":
-        first = ["melding_ic_rijk"]
-    elif category in UNWANTED_BEHAVIOUR and under_kcoo != "nee":
-        first = ["klacht_kcoo"]
-    return [*first, "contact_meldpunt", "alleen_registreren"]
