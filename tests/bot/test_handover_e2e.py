@@ -145,10 +145,10 @@ SHORT_ANSWERS: dict[str, Answer] = {  # skip what can be skipped, anonymous
 }
 
 
-def question_in(replies: Replies) -> str | None:
+def question_in(replies: Replies, phrases: tuple[tuple[str, str], ...] = QUESTIONS) -> str | None:
     for reply in reversed(replies):
         text = str(reply.get("text", ""))
-        for key, phrase in QUESTIONS:
+        for key, phrase in phrases:
             if phrase in text:
                 return key
     return None
@@ -699,12 +699,7 @@ JOURNEYS = [
 
 def question_of(replies: Replies, language: str) -> str | None:
     phrases = QUESTIONS_EN if language == "en" else (("route", "Wat wil je dat het Meldpunt"), *QUESTIONS)
-    for reply in reversed(replies):
-        text = str(reply.get("text", ""))
-        for key, phrase in phrases:
-            if phrase in text:
-                return key
-    return None
+    return question_in(replies, phrases)
 
 
 @pytest.mark.parametrize("journey", JOURNEYS, ids=[j.name for j in JOURNEYS])
