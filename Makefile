@@ -136,6 +136,10 @@ nlu-report: setup-bot ## 5-fold cross-validation of the NLU -> docs/nlu-report.m
 	  --variant no_e5=scripts/nlu_variants/no_e5.yml --variant e5_only=scripts/nlu_variants/e5_only.yml \
 	  --variant no_ground_words=scripts/nlu_variants/no_ground_words.yml
 
+.PHONY: dialogue-report
+dialogue-report: train ## The conversation test set (tests/dialogues) over the real servers -> its section of docs/nlu-report.md (a few minutes)
+	PYTHONPATH=$(CURDIR) $(BOT_PY) -m tests.dialogues.runner --output docs/nlu-report.md
+
 .PHONY: crisis-report
 crisis-report: setup-bot ## Cross-validation of the crisis signal and the held-out crisis test set -> docs/nlu-report.md (a few minutes)
 	PYTHONPATH=$(CURDIR) $(BOT_PY) scripts/crisis_report.py --folds 5 --output docs/nlu-report.md

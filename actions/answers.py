@@ -81,3 +81,9 @@ def says_nothing(text: str) -> bool:
         and any(w in NOTHING_MARKERS for w in words)
         and all(w in NOTHING_MARKERS or w in NOTHING_FILLERS for w in words)
     )
+
+
+# Yes/no and categories in words live with the NLU, which reads them too.
+from bot.answers import category_named, yes_no  # noqa: E402
+
+__all__ = ["category_named", "says_nothing", "yes_no"]

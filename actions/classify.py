@@ -50,13 +50,28 @@ def read_message(message: dict[str, Any]) -> Reading:
     )
 
 
+# Words that name a ground only in context ("een man schreeuwde", "die oude printer"): on their own
+# they never set a ground; the trained GroundClassifier reads them in context.
+WEAK_GROUND_WORDS = frozenset(
+    ["man", "mannen", "vrouw", "vrouwen", "oud", "oude", "ouder", "jong", "jonge", "jongen", "meisje",
+     "dame", "heer", "meneer", "mevrouw", "kind", "zwanger", "getrouwd", "alleen", "nieuw", "nieuwe",
+     "man's", "woman", "women", "men", "old", "young", "girl", "boy", "lady", "guy"]
+)  # fmt: skip
+
+
 def ground_of(message: dict[str, Any]) -> str | None:
-    """The ground named in the message: the first one found, lexicon and model alike."""
+    """The ground named in the message: the trained GroundClassifier's reading first; without one,
+    the first word of the lexicon or the entity model that names a ground by itself."""
     entities = [e for e in message.get("entities") or [] if e.get("entity") == "discrimination_ground"]
+    for entity in entities:
+        if entity.get("extractor") == "GroundClassifier" and entity.get("value") in GROUNDS:
+            return str(entity["value"])
     entities.sort(key=lambda e: (e.get("start") or 0, e.get("extractor") != "GroundLexicon"))
+    text = str(message.get("text") or "")
     for entity in entities:
         value = entity.get("value")
-        if value in GROUNDS:
+        words = text[entity.get("start") or 0 : entity.get("end") or 0].lower().strip()
+        if value in GROUNDS and words not in WEAK_GROUND_WORDS:
             return str(value)
     return None
 

@@ -166,5 +166,7 @@ class ActionCrisisResume(Action):
             say(dispatcher, tracker, "crisis_go_on_question")
             return
         language = language_of(tracker.get_slot("language"))
-        routes: list[Any] = next_step_routes(category, tracker.get_slot("under_kcoo"))
+        routes: list[Any] = next_step_routes(
+            category, tracker.get_slot("under_kcoo"), tracker.get_slot("other_party")
+        )
         say(dispatcher, tracker, "ask_next_step", buttons=[route_button(r, language) for r in routes])

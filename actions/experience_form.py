@@ -13,7 +13,18 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.answers import yes_no
 from actions.messages import say
+from actions.situation import (
+    FOR_SOMEONE_ELSE,
+    OTHER_PARTIES,
+    SPEAKERS,
+    UNKNOWN_PARTY,
+    Situation,
+    read_other_party_answer,
+    read_role_answer,
+)
+from actions.slot_validation import NOT_AN_ANSWER
 from actions.texts import CATEGORIES, CATEGORY_BUTTON, CHOOSE_CATEGORY, CONFIRM, heard, language_of
 
 FORM = "experience_form"
@@ -21,6 +32,31 @@ FORM = "experience_form"
 
 def intent_of(tracker: Tracker) -> str:
     return str((tracker.latest_message.get("intent") or {}).get("name") or "")
+
+
+def text_of_message(tracker: Tracker) -> str:
+    text = str(tracker.latest_message.get("text") or "")
+    return "" if text.startswith("/") else text
+
+
+def entity_value(tracker: Tracker, entity: str) -> Any:
+    for item in tracker.latest_message.get("entities") or []:
+        if item.get("entity") == entity:
+            return item.get("value")
+    return None
+
+
+# People outside the Rijk who complain about a civil servant get the external route: the category,
+# the role and who did it change nothing in it, so the form does not ask them.
+EXTERNAL_SPEAKERS = frozenset(["burger", "bedrijf"])
+# The intake's `relation` entity (inform_relation) in the words of other_party.
+RELATION_PARTY = {
+    "collega": "collega",
+    "leidinggevende": "leidinggevende",
+    "ondergeschikte": "ondergeschikte",
+    "burger_of_klant": "burger",
+}
+DENIED = "denied"  # a bare "nee" to "Werk je bij het Rijk?": not a role yet
 
 
 FORMS = frozenset([FORM, "intake_form"])  # the intake form asks what the experience form did not
@@ -46,6 +82,10 @@ class ValidateExperienceForm(FormValidationAction):
             skip.add("discrimination_ground")
         if tracker.get_slot("reporter_role") == "extern":
             skip.add("organisation")
+        if tracker.get_slot("category") == "misstand":
+            skip.add("other_party")
+        if tracker.get_slot("speaking_as") in EXTERNAL_SPEAKERS:
+            skip |= {"category_confirmed", "discrimination_ground", "other_party"}
         return [slot for slot in domain_slots if slot not in skip]
 
     # Extraction may only set the form's own slots (rasa_sdk drops others); the validate_ methods
@@ -53,19 +93,24 @@ class ValidateExperienceForm(FormValidationAction):
     async def extract_category_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if not requested(tracker, "category_confirmed"):
+        if not requested(tracker, "category_confirmed") or intent_of(tracker) in NOT_AN_ANSWER:
             return {}
         intent = intent_of(tracker)
-        if intent == "affirm":
+        if intent == "correct_category" or tracker.slots_to_validate().get("category_confirmed"):
+            return {}  # "nee, het was eigenlijk intimidatie": the correction set it (slot_validation)
+        answer = yes_no(text_of_message(tracker), intent)
+        if answer is True:
             return {"category_confirmed": True}
-        if intent in ("deny", "unsure"):
+        if answer is False or intent == "unsure":
             return {"category_confirmed": None}
         return {}
 
     async def validate_category_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if value is None and intent_of(tracker) in ("deny", "unsure"):
+        if value is None and (
+            intent_of(tracker) == "unsure" or yes_no(text_of_message(tracker), intent_of(tracker)) is False
+        ):
             return {"category_confirmed": None, "category_rejected": True}
         return {"category_confirmed": value}
 
@@ -99,14 +144,61 @@ class ValidateExperienceForm(FormValidationAction):
     ) -> dict[str, Any]:
         if not requested(tracker, "reporter_role") or tracker.slots_to_validate().get("reporter_role"):
             return {}
+        if intent_of(tracker) in NOT_AN_ANSWER:
+            return {}
+        situation = self.role_answer(tracker)
+        return {"reporter_role": situation.reporter_role} if situation else {}
+
+    @staticmethod
+    def role_answer(tracker: Tracker) -> Situation | None:
+        """ "ja", "nee, bij de gemeente", "vroeger wel", "ik ben stagiair bij IenW", a button."""
+        chosen = entity_value(tracker, "speaking_as")
+        if chosen in SPEAKERS:
+            return Situation(speaker=chosen, reporter_role="extern")
         intent = intent_of(tracker)
-        if intent == "inform_organisation":  # "bij de Belastingdienst"
-            return {"reporter_role": "medewerker"}
-        # "ja", "jazeker", "klopt", "yes" to "Werk je bij het Rijk?" is an employee. A "nee" is not
-        # read yet: someone who works elsewhere (a gemeente, a school) is not an outsider
-        # complaining about a civil servant, and needs other advice than the external route.
-        if intent == "affirm":
-            return {"reporter_role": "medewerker"}
+        text = text_of_message(tracker)
+        answer = yes_no(text, intent)
+        if answer is not None:
+            intent = "affirm" if answer else "deny"
+        if intent == "deny" and not tracker.get_slot("role_denied") and not tracker.get_slot("other_party"):
+            # "nee, bij de gemeente" says where; a bare "nee" leaves it open: ask where they work.
+            return read_role_answer(text, "", None) or Situation(reporter_role=DENIED)
+        return read_role_answer(text, intent, tracker.get_slot("other_party"))
+
+    async def validate_reporter_role(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        speaker = tracker.get_slot("speaking_as")
+        if value == DENIED:
+            return {"reporter_role": None, "role_denied": True}
+        if value is None:
+            return {"reporter_role": None}
+        if speaker in FOR_SOMEONE_ELSE:
+            return {"reporter_role": value}  # the role of the person it happened to; the speaker stays
+        situation = self.role_answer(tracker) if requested(tracker, "reporter_role") else None
+        if situation and situation.speaker:
+            speaker = situation.speaker
+        elif speaker is None:
+            speaker = {"medewerker": "rijksmedewerker", "ex_medewerker": "ex_rijksmedewerker"}.get(value)
+        return {"reporter_role": value, "speaking_as": speaker}
+
+    async def extract_other_party(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not requested(tracker, "other_party") or tracker.slots_to_validate().get("other_party"):
+            return {}
+        if intent_of(tracker) in NOT_AN_ANSWER:
+            return {}
+        chosen = entity_value(tracker, "other_party") or RELATION_PARTY.get(entity_value(tracker, "relation"))
+        if chosen in OTHER_PARTIES:
+            return {"other_party": chosen}
+        text = text_of_message(tracker)
+        party = read_other_party_answer(text)
+        if party:
+            return {"other_party": party}
+        intent = intent_of(tracker)
+        if intent in ("unsure", "deny", "inform_relation") or yes_no(text, intent) is not None:
+            return {"other_party": UNKNOWN_PARTY}  # they do not know or would rather not say
         return {}
 
 
@@ -134,7 +226,7 @@ class ActionAskCategoryConfirmed(Action):
         words = CONFIRM[language]
         ground = tracker.get_slot("discrimination_ground")
         dispatcher.utter_message(
-            text=f"{heard(category, ground, language)} {words['question']}",
+            text=f"{heard(category, ground, language, tracker.get_slot('speaking_as'))} {words['question']}",
             buttons=[
                 {"title": words["yes"], "payload": "/affirm"},
                 {"title": words["no"], "payload": "/deny"},
@@ -175,6 +267,17 @@ class ActionAskDiscriminationGround(AskAction):
 
 class ActionAskReporterRole(AskAction):
     slot = "reporter_role"
+
+    def message_name(self, tracker: Tracker) -> str:
+        if tracker.get_slot("speaking_as") in FOR_SOMEONE_ELSE:
+            return "ask_reporter_role_other_person"
+        if tracker.get_slot("role_denied"):
+            return "ask_reporter_role_elsewhere"
+        return "ask_reporter_role"
+
+
+class ActionAskOtherParty(AskAction):
+    slot = "other_party"
 
 
 class ActionAskOrganisation(AskAction):

@@ -154,6 +154,23 @@ def relations_in(text: str) -> list[str]:
     return [name for name, pattern in RELATION_WORDS.items() if pattern.search(text or "")]
 
 
+# Who did it (the experience form's other_party) as a relation of the intake.
+PARTY_RELATION = {
+    "collega": "collega",
+    "leidinggevende": "leidinggevende",
+    "ondergeschikte": "ondergeschikte",
+    "burger": "burger_of_klant",
+    "andere_organisatie": "anders",
+}
+
+
+def known_relations(tracker: Tracker) -> list[str]:
+    """The relations the story and the answer to "Wie deed het?" already named."""
+    mentioned = relations_in(tracker.get_slot("description") or "")
+    party = PARTY_RELATION.get(str(tracker.get_slot("other_party")))
+    return mentioned if party is None or party in mentioned else [party, *mentioned]
+
+
 def relation_entities(message: dict[str, Any]) -> list[str]:
     return [
         str(e.get("value"))
@@ -316,11 +333,11 @@ class ValidateIntakeForm(ValidateExperienceForm):
         route = (value if value in MELDPUNT_ROUTES else None) or route_entity(message)
         route = route or read_route(str(message.get("text") or value or ""), category, under_kcoo)
         if route is None and intent_of(tracker) == "start_intake":
-            route = default_route(category, under_kcoo)
+            route = default_route(category, under_kcoo, tracker.get_slot("other_party"))
         if route is None:
             say(dispatcher, tracker, "intake_route_unclear")
             return {"desired_route": None}
-        return {"desired_route": fit_route(route, category, under_kcoo)}
+        return {"desired_route": fit_route(route, category, under_kcoo, tracker.get_slot("other_party"))}
 
     async def validate_intake_more(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -374,7 +391,7 @@ class ValidateIntakeForm(ValidateExperienceForm):
     async def validate_intake_relations(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        mentioned = relations_in(tracker.get_slot("description") or "")
+        mentioned = known_relations(tracker)
         intent = intent_of(tracker)
         text = str(value or "")
         if self.skipped(tracker, value) or intent in ("deny", "unsure") or NOBODY.match(text):
@@ -533,7 +550,9 @@ class ActionAskDesiredRoute(AskIntake):
     with_skip = False
 
     def buttons(self, tracker: Tracker, language: str) -> list[dict[str, str]]:
-        routes = next_step_routes(tracker.get_slot("category"), tracker.get_slot("under_kcoo"))
+        routes = next_step_routes(
+            tracker.get_slot("category"), tracker.get_slot("under_kcoo"), tracker.get_slot("other_party")
+        )
         return [route_button(route, language) for route in routes if route in MELDPUNT_ROUTES]
 
 
@@ -561,11 +580,11 @@ class ActionAskIntakeRelations(AskIntake):
     slot = "intake_relations"
 
     def message_name(self, tracker: Tracker) -> str:
-        mentioned = relations_in(tracker.get_slot("description") or "")
+        mentioned = known_relations(tracker)
         return "ask_intake_relations_more" if mentioned else "ask_intake_relations"
 
     def run_text(self, tracker: Tracker, language: str) -> str:
-        mentioned = relations_in(tracker.get_slot("description") or "")
+        mentioned = known_relations(tracker)
         text = text_of(self.message_name(tracker), language)["text"]
         return text.format(mentioned=relation_list(mentioned, language))
 
@@ -573,7 +592,7 @@ class ActionAskIntakeRelations(AskIntake):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         language = language_of(tracker.get_slot("language"))
-        mentioned = relations_in(tracker.get_slot("description") or "")
+        mentioned = known_relations(tracker)
         buttons = [
             {
                 "title": RELATION_LABELS[language][r],
@@ -865,6 +884,8 @@ def build_intake(
         "language": language_of(tracker.get_slot("language")),
         "channel": "chat",
         "reporter_role": tracker.get_slot("reporter_role") or "medewerker",
+        "speaking_as": tracker.get_slot("speaking_as"),
+        "other_party": tracker.get_slot("other_party"),
         "organisation": clip(organisation, MAX_SHORT),
         "under_kcoo": YES_NO.get(str(tracker.get_slot("under_kcoo"))),
         "department": text("intake_department", MAX_SHORT),
@@ -903,12 +924,12 @@ class ActionStartIntake(Action):
             route_entity(message)
             or (chosen if chosen in MELDPUNT_ROUTES else None)
             or read_route(str(message.get("text") or ""), category, under_kcoo)
-            or default_route(category, under_kcoo)
+            or default_route(category, under_kcoo, tracker.get_slot("other_party"))
         )
         if route == "klacht_kcoo" and under_kcoo == "nee":
             # Their organisation has its own procedure: the Meldpunt can still be contacted.
             say(dispatcher, tracker, "options_own_procedure")
-        route = fit_route(route, category, under_kcoo)
+        route = fit_route(route, category, under_kcoo, tracker.get_slot("other_party"))
         events: list[EventType] = [*intake_reset(keep_route=True), SlotSet("desired_route", route)]
         say(dispatcher, tracker, "route_meldpunt")
         say(dispatcher, tracker, "intake_intro")

@@ -22,17 +22,47 @@ ROUTE_RESPONSES = {
 }
 
 
-def option_responses(category: str | None, role: str | None, under_kcoo: str | None) -> list[str]:
+PERSPECTIVE = {"getuige": "options_witness", "namens_ander": "options_on_behalf"}
+
+
+def other_employer_responses(category: str | None) -> list[str]:
+    """Someone who works elsewhere: their own employer's routes, never the KCOO or the citizens' route."""
+    responses = ["options_other_employer"]
+    if category == "misstand":
+        responses.append("options_other_employer_misstand")
+    if category in ("agressie_geweld", "intimidatie", "seksuele_intimidatie"):
+        responses.append("options_other_employer_aangifte")
+    return responses
+
+
+def option_responses(
+    category: str | None,
+    role: str | None,
+    under_kcoo: str | None,
+    speaker: str | None = None,
+    other_party: str | None = None,
+) -> list[str]:
     """The responses that lay out the options, in order: informal first, then formal."""
+    if speaker == "andere_werkgever" or (role == "extern" and speaker in PERSPECTIVE and category):
+        return [
+            *([PERSPECTIVE[speaker]] if speaker in PERSPECTIVE else []),
+            *other_employer_responses(category),
+        ]
     if role == "extern":
         return ["external_route"]
     if category is None:
         return ["options_general"]
     responses = ["options_intro"]
+    if speaker in PERSPECTIVE:
+        responses.append(PERSPECTIVE[speaker])
     if category == "misstand":
         responses += ["options_informal_misstand", "options_ic_rijk", "options_hvk"]
         if under_kcoo == "nee":
             responses.append("options_own_procedure")
+    elif other_party == "burger":  # agressie door derden: the employer's care, not a KCOO complaint
+        responses += ["options_informal", "options_third_party"]
+        if category == "discriminatie":
+            responses.append("options_crm")
     else:
         responses.append("options_informal")
         if under_kcoo == "nee":
@@ -50,10 +80,12 @@ def option_responses(category: str | None, role: str | None, under_kcoo: str | N
     return responses
 
 
-def next_step_routes(category: str | None, under_kcoo: str | None) -> list[str]:
+def next_step_routes(
+    category: str | None, under_kcoo: str | None, other_party: str | None = None
+) -> list[str]:
     if category == "misstand":
         formal = ["melding_ic_rijk"]
-    elif category in UNWANTED_BEHAVIOUR and under_kcoo != "nee":
+    elif category in UNWANTED_BEHAVIOUR and under_kcoo != "nee" and other_party != "burger":
         formal = ["klacht_kcoo"]
     else:
         formal = []
@@ -67,7 +99,15 @@ def route_button(route: str, language: str) -> dict[str, str]:
 
 def situation_of(tracker: Tracker) -> str:
     """What the options depend on, to tell whether they were already given for this situation."""
-    names = ("category", "discrimination_ground", "reporter_role", "under_kcoo", "language")
+    names = (
+        "category",
+        "discrimination_ground",
+        "reporter_role",
+        "speaking_as",
+        "other_party",
+        "under_kcoo",
+        "language",
+    )
     return "|".join(str(tracker.get_slot(name)) for name in names)
 
 
@@ -86,12 +126,15 @@ class ActionExplainOptions(Action):
         if situation == tracker.get_slot("options_for") and not asked:
             # The same situation again (the form re-ran after a crisis message, say): once is enough.
             return []
-        for response in option_responses(category, role, under_kcoo):
+        speaker = tracker.get_slot("speaking_as")
+        other_party = tracker.get_slot("other_party")
+        for response in option_responses(category, role, under_kcoo, speaker, other_party):
             say(dispatcher, tracker, response)
         if role == "extern" or category is None:
             return [SlotSet("options_given", role == "extern"), SlotSet("options_for", situation)]
         language = language_of(tracker.get_slot("language"))
-        buttons = [route_button(route, language) for route in next_step_routes(category, under_kcoo)]
+        routes = next_step_routes(category, under_kcoo, other_party)
+        buttons = [route_button(route, language) for route in routes]
         say(dispatcher, tracker, "ask_next_step", buttons=buttons)
         return [SlotSet("options_given", True), SlotSet("options_for", situation)]
 
@@ -123,5 +166,14 @@ class ActionExternalRoute(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        say(dispatcher, tracker, "external_route")
-        return [SlotSet("reporter_role", "extern"), SlotSet("options_given", True)]
+        speaker = tracker.get_slot("speaking_as") or "burger"
+        if speaker == "andere_werkgever":  # works elsewhere: their own employer's routes
+            for response in other_employer_responses(tracker.get_slot("category")):
+                say(dispatcher, tracker, response)
+        else:
+            say(dispatcher, tracker, "external_route")
+        return [
+            SlotSet("reporter_role", "extern"),
+            SlotSet("speaking_as", speaker),
+            SlotSet("options_given", True),
+        ]

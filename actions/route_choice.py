@@ -58,18 +58,21 @@ def read_route(text: str, category: str | None, under_kcoo: str | None) -> str |
     return None
 
 
-def fit_route(route: str, category: str | None, under_kcoo: str | None) -> str:
-    """A complaint to the KCOO where the KCOO does not take it (outside its scope, or a misstand)
-    becomes contact with the Meldpunt, which can still be contacted."""
-    if route == "klacht_kcoo" and (under_kcoo == "nee" or category not in UNWANTED_BEHAVIOUR):
+def fit_route(
+    route: str, category: str | None, under_kcoo: str | None, other_party: str | None = None
+) -> str:
+    """A complaint to the KCOO where the KCOO does not take it (outside its scope, a misstand, or
+    aggression by a citizen) becomes contact with the Meldpunt, which can still be contacted."""
+    no_kcoo = under_kcoo == "nee" or category not in UNWANTED_BEHAVIOUR or other_party == "burger"
+    if route == "klacht_kcoo" and no_kcoo:
         return "contact_meldpunt"
     return route
 
 
-def default_route(category: str | None, under_kcoo: str | None) -> str:
+def default_route(category: str | None, under_kcoo: str | None, other_party: str | None = None) -> str:
     """The route when a person asks for the Meldpunt without naming one."""
     if category == "misstand":
         return "melding_ic_rijk"
-    if category in UNWANTED_BEHAVIOUR and under_kcoo != "nee":
+    if category in UNWANTED_BEHAVIOUR and under_kcoo != "nee" and other_party != "burger":
         return "klacht_kcoo"
     return "contact_meldpunt"

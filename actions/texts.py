@@ -26,6 +26,33 @@ HEARD = {
         "misstand": "It sounds like you have seen a possible misstand or integrity violation.",
     },
 }
+# The same, for someone who saw it happen to a colleague (getuige) or speaks for someone else.
+HEARD_ABOUT = {
+    "nl": {
+        "pesten": "Het klinkt alsof {who} op het werk gepest wordt: steeds weer buitengesloten, genegeerd of belachelijk gemaakt.",
+        "intimidatie": "Het klinkt alsof {who} intimidatie meemaakt: iemand zet diegene onder druk of maakt diegene bang.",
+        "seksuele_intimidatie": "Het klinkt alsof {who} seksuele intimidatie meemaakt.",
+        "agressie_geweld": "Het klinkt alsof {who} agressie of geweld heeft meegemaakt.",
+        "discriminatie": "Het klinkt alsof {who} gediscrimineerd wordt{ground}.",
+        "misstand": "Het klinkt alsof je een mogelijke misstand of integriteitsschending hebt gezien.",
+    },
+    "en": {
+        "pesten": "It sounds like {who} is being bullied at work: left out, ignored or made fun of, again and again.",
+        "intimidatie": "It sounds like {who} is experiencing intimidation: someone is pressuring them or making them afraid.",
+        "seksuele_intimidatie": "It sounds like {who} is experiencing sexual harassment.",
+        "agressie_geweld": "It sounds like {who} has experienced aggression or violence.",
+        "discriminatie": "It sounds like {who} is being discriminated against{ground}.",
+        "misstand": "It sounds like you have seen a possible misstand or integrity violation.",
+    },
+}
+WHO = {
+    "nl": {"getuige": "je ziet dat een collega", "namens_ander": "de persoon over wie je vertelt"},
+    "en": {"getuige": "you see that a colleague", "namens_ander": "the person you are telling me about"},
+}
+THEIR_GROUND = {
+    "nl": {"je geloof": "diens geloof", "je ": "diens "},
+    "en": {"your ": "their "},
+}
 GROUND_PHRASE = {
     "nl": {
         "afkomst": " vanwege je afkomst of huidskleur",
@@ -107,8 +134,16 @@ def language_of(slot_value: object) -> str:
     return "en" if slot_value == "en" else "nl"
 
 
-def heard(category: str, ground: str | None, language: str) -> str:
-    sentence = HEARD[language][category]
-    if category == "discriminatie":
-        sentence = sentence.format(ground=GROUND_PHRASE[language].get(ground or "anders", ""))
-    return sentence
+def heard(category: str, ground: str | None, language: str, speaker: str | None = None) -> str:
+    """ "Het klinkt alsof je ...": what the assistant heard, said to fit who is speaking."""
+    phrase = GROUND_PHRASE[language].get(ground or "anders", "")
+    if speaker in WHO[language]:
+        for mine, theirs in THEIR_GROUND[language].items():
+            phrase = phrase.replace(mine, theirs)
+        sentence = HEARD_ABOUT[language][category].format(who=WHO[language][speaker], ground="{ground}")
+        if speaker == "getuige" and language == "nl":
+            # "je ziet dat een collega ... gepest wordt": the verb goes to the end in a Dutch clause.
+            sentence = sentence.replace("op het werk gepest wordt:", "op het werk wordt gepest:")
+    else:
+        sentence = HEARD[language][category]
+    return sentence.format(ground=phrase) if category == "discriminatie" else sentence

@@ -58,6 +58,8 @@ class Intake(Base):
     language: Mapped[str] = mapped_column(String(2))
     channel: Mapped[str] = mapped_column(String(16))
     reporter_role: Mapped[str] = mapped_column(String(16))
+    speaking_as: Mapped[str | None] = mapped_column(String(24))
+    other_party: Mapped[str | None] = mapped_column(String(24))
     organisation: Mapped[str] = mapped_column(String(200), index=True)
     under_kcoo: Mapped[bool | None] = mapped_column(Boolean)
     department: Mapped[str | None] = mapped_column(EncryptedText)

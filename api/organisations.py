@@ -123,7 +123,7 @@ KNOWN = (
     (r"\bbelastingdienst\b|\btax (and customs )?administration\b", "Belastingdienst"),
     (r"\btoeslagen\b", "Dienst Toeslagen"),
     (r"\bdouane\b|\bcustoms\b", "Douane"),
-    (r"\brijkswaterstaat\b", "Rijkswaterstaat"),
+    (r"\brijkswaterstaat\b|\brws\b", "Rijkswaterstaat"),
     (r"\bduo\b", "DUO"),
     (r"\bnvwa\b", "NVWA"),
     (r"\bilt\b", "ILT"),

@@ -30,11 +30,13 @@ from api.vocab import (
     Ground,
     Language,
     MessageAuthor,
+    OtherParty,
     Outcome,
     Relation,
     ReporterRole,
     Route,
     Speaker,
+    SpeakingAs,
     Status,
 )
 
@@ -181,6 +183,16 @@ class IntakeCreate(Strict):
     language: Language
     channel: Channel = Channel.chat
     reporter_role: ReporterRole
+    speaking_as: SpeakingAs | None = Field(
+        default=None,
+        description=(
+            "Who is telling: the person it happened to, a witness or someone on their behalf. "
+            "reporter_role is then the work relation of the person it happened to."
+        ),
+    )
+    other_party: OtherParty | None = Field(
+        default=None, description="Who did it, as a relation; never a name."
+    )
     organisation: PlainShortText
     under_kcoo: JsonBool | None = Field(
         default=None, description="Whether the organisation falls under the rijksbrede KCOO."
@@ -282,6 +294,8 @@ class MessageRead(BaseModel):
 class IntakeDetail(IntakeSummary):
     created_at: datetime
     channel: Channel
+    speaking_as: SpeakingAs | None
+    other_party: OtherParty | None
     department: str | None
     description: str | None
     occurred_on: date | None

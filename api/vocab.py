@@ -44,6 +44,29 @@ class ReporterRole(StrEnum):
     extern = "extern"
 
 
+class SpeakingAs(StrEnum):
+    """Who is telling (domain.md "Who is speaking"): the person it happened to, or someone else."""
+
+    rijksmedewerker = "rijksmedewerker"  # also trainee, stagiair, uitzendkracht, ingehuurd
+    ex_rijksmedewerker = "ex_rijksmedewerker"
+    andere_werkgever = "andere_werkgever"  # gemeente, school, zorg, a zbo, a company
+    burger = "burger"  # citizen, client, visitor
+    bedrijf = "bedrijf"  # supplier, company
+    namens_ander = "namens_ander"  # parent, partner, friend
+    getuige = "getuige"  # a colleague who saw it happen to someone else
+
+
+class OtherParty(StrEnum):
+    """Who did it, as their relation to the person it happened to; never a name."""
+
+    collega = "collega"
+    leidinggevende = "leidinggevende"
+    ondergeschikte = "ondergeschikte"
+    burger = "burger"  # citizen, client, visitor: agressie door derden
+    andere_organisatie = "andere_organisatie"  # supplier, hired staff of another organisation
+    onbekend = "onbekend"  # asked; not known or not said
+
+
 class Relation(StrEnum):
     """How the people involved relate to the reporter; never their names."""
 

@@ -31,7 +31,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchdoc import write_section  # noqa: E402
 
-from tests.servers import start_stack  # noqa: E402
+from tests.servers import HOST, Server, free_port, start_stack  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA = str(Path(sys.executable).with_name("rasa"))
@@ -83,6 +83,16 @@ CONVERSATIONS = [
         "ministerie van VWS",
     ],
 ]
+
+
+# Rasa's own starter bot (`rasa init`): its stories, as its users would type them. The baseline for
+# what a turn costs in Rasa itself, measured in the same run by the same client.
+STARTER_CONVERSATIONS = [
+    ["hi", "I am sad", "yes", "great, thanks", "bye"],
+    ["hello", "not good", "no", "are you a bot?", "goodbye"],
+    ["hey", "I am great", "perfect", "bye"],
+]
+TARGET_RATIO_P50 = 2.0
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -148,6 +158,47 @@ def run_level(base: str, concurrency: int, rounds: int) -> tuple[list[float], li
     return latencies, errors, time.perf_counter() - started
 
 
+def starter_bot(tmp: Path) -> Path:
+    """`rasa init` into tmp/starter: the starter project, trained (a minute or two)."""
+    folder = tmp / "starter"
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    subprocess.run(
+        [RASA, "init", "--no-prompt", "--quiet", "--init-dir", str(folder)],
+        cwd=tmp, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    return folder
+
+
+@contextmanager
+def starter_server(folder: Path) -> Iterator[str]:
+    port = free_port()
+    server = Server(
+        "starter bot",
+        [RASA, "run", "--model", "models", "--port", str(port), "--interface", HOST, "--quiet"],
+        port=port,
+        health="/",
+        cwd=folder,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"},
+        log=folder / "starter.log",
+    )
+    server.start()
+    try:
+        server.wait_up()
+        yield server.url
+    finally:
+        server.stop()
+
+
+def starter_latencies(base: str, rounds: int) -> tuple[list[float], list[str]]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    for turns in STARTER_CONVERSATIONS:  # warm-up
+        play(base, turns, [], [])
+    for r in range(rounds):
+        play(base, STARTER_CONVERSATIONS[r % len(STARTER_CONVERSATIONS)], latencies, errors)
+    return latencies, errors
+
+
 def training_seconds(out: Path) -> float:
     started = time.monotonic()
     subprocess.run(
@@ -182,7 +233,14 @@ def main() -> int:
                 print(f"{concurrency} conversation(s): {len(lat)} turns, p50 {percentile(lat, 0.5):.0f} ms, "
                       f"p95 {percentile(lat, 0.95):.0f} ms", flush=True)  # fmt: skip
             rss, peak = memory_mb(pid)
+        print("starter bot: rasa init and training...", flush=True)
+        with starter_server(starter_bot(Path(tmp))) as starter_base:
+            starter, starter_errors = starter_latencies(starter_base, args.rounds)
+        print(f"starter bot: {len(starter)} turns, p50 {percentile(starter, 0.5):.0f} ms, "
+              f"p95 {percentile(starter, 0.95):.0f} ms", flush=True)  # fmt: skip
     p95_one = percentile(results[1][0], 0.95)
+    ratio_p50 = percentile(results[1][0], 0.5) / percentile(starter, 0.5)
+    ratio_p95 = p95_one / percentile(starter, 0.95)
     lines = [
         "## Assistant",
         "",
@@ -203,6 +261,8 @@ def main() -> int:
         f"| p95 per turn < {TARGET_P95_MS:.0f} ms at 1 conversation | {p95_one:.0f} ms | "
         f"{'met' if p95_one < TARGET_P95_MS else '**not met**'} |",
         f"| resident memory < 1.5 GB | {peak:.0f} MB peak | {'met' if peak < TARGET_RSS_MB else '**not met**'} |",
+        f"| p50 per turn at most {TARGET_RATIO_P50:.0f} x Rasa's starter bot | {ratio_p50:.1f} x | "
+        f"{'met' if ratio_p50 <= TARGET_RATIO_P50 else '**not met**'} |",
         "",
         "| concurrent conversations | turns | errors | turns per second | p50 | p95 |",
         "|---:|---:|---:|---:|---:|---:|",
@@ -213,6 +273,11 @@ def main() -> int:
             f"{statistics.median(lat):.0f} ms | {percentile(lat, 0.95):.0f} ms |"
         )
     lines += [
+        "",
+        f"Rasa's starter bot (`rasa init`, trained in the same run; {len(starter)} turns of its own "
+        f"stories, one conversation at a time, same client, {len(starter_errors)} errors): "
+        f"p50 {percentile(starter, 0.5):.0f} ms, p95 {percentile(starter, 0.95):.0f} ms. The assistant "
+        f"per turn: {ratio_p50:.1f} x at p50, {ratio_p95:.1f} x at p95.",
         "",
         f"Rasa server memory: {idle_rss:.0f} MB after warm-up, {rss:.0f} MB after the runs, {peak:.0f} MB peak.",
         "",

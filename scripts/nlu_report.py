@@ -35,6 +35,7 @@ from actions.classify import DESCRIBE, ground_of, read_message  # noqa: E402
 from bot.vocab import CATEGORIES, GROUNDS  # noqa: E402
 
 GROUND_SOURCES = {
+    "classifier": lambda e: e.get("extractor") == "GroundClassifier",
     "lexicon": lambda e: e.get("extractor") == "GroundLexicon",
     "crf": lambda e: e.get("extractor") == "CRFEntityExtractor",
     "combined": lambda e: True,
@@ -103,7 +104,7 @@ async def evaluate_fold(config: Path, train: Any, test: Any, workdir: Path, outc
         if ground and gold_intent in ("describe_discriminatie", "inform_ground"):
             for source, keep in GROUND_SOURCES.items():
                 entities = [e for e in parsed.get("entities") or [] if keep(e)]
-                predicted = ground_of({"entities": entities}) or "none"
+                predicted = ground_of({"entities": entities, "text": text}) or "none"
                 outcome.ground_pairs[source].append((ground, predicted))
 
 
@@ -335,11 +336,13 @@ def main() -> int:
     text = report("bot/config.yml", results, args.folds, (time.monotonic() - started) / 60, holdout)
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    # The crisis section is made by scripts/crisis_report.py (make crisis-report): keep it.
+    # The crisis and conversation sections are made by scripts/crisis_report.py and
+    # tests/dialogues/runner.py (make crisis-report, make dialogue-report): keep them.
     old = output.read_text(encoding="utf-8") if output.exists() else ""
-    start, end = "<!-- crisis-report:start -->", "<!-- crisis-report:end -->"
-    if start in old and end in old:
-        text = text.rstrip("\n") + "\n\n" + old[old.index(start) : old.index(end) + len(end)] + "\n"
+    for name in ("crisis-report", "dialogue-report"):
+        start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+        if start in old and end in old:
+            text = text.rstrip("\n") + "\n\n" + old[old.index(start) : old.index(end) + len(end)] + "\n"
     output.write_text(text, encoding="utf-8")
     print(f"Wrote {args.output}")
     return 0

@@ -83,6 +83,23 @@ RELATION = {
     "burger_of_klant": "Burger of klant",
     "anders": "Anders",
 }
+SPEAKING_AS = {
+    "rijksmedewerker": "Degene zelf, werkt bij het Rijk",
+    "ex_rijksmedewerker": "Degene zelf, werkte bij het Rijk",
+    "andere_werkgever": "Degene zelf, werkt bij een andere werkgever",
+    "burger": "Burger, klant of bezoeker",
+    "bedrijf": "Bedrijf of leverancier",
+    "namens_ander": "Iemand namens degene (ouder, partner, vriend)",
+    "getuige": "Een collega die het zag gebeuren",
+}
+OTHER_PARTY = {
+    "collega": "Collega",
+    "leidinggevende": "Leidinggevende",
+    "ondergeschikte": "Iemand aan wie de melder leiding geeft",
+    "burger": "Burger, klant of bezoeker",
+    "andere_organisatie": "Iemand van een andere organisatie",
+    "onbekend": "Niet gezegd",
+}
 CONTACT = {"anoniem": "Anoniem", "contact": "Wil contact"}
 CHANNEL = {"chat": "Chat", "rest": "Koppeling", "anders": "Anders"}
 LANGUAGE = {"nl": "Nederlands", "en": "Engels"}
@@ -134,6 +151,8 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "outcome": OUTCOME,
     "reporter_role": REPORTER_ROLE,
     "relation": RELATION,
+    "speaking_as": SPEAKING_AS,
+    "other_party": OTHER_PARTY,
     "contact": CONTACT,
     "channel": CHANNEL,
     "language": LANGUAGE,

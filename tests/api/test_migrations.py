@@ -19,7 +19,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
     pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index"),
 ]
-HEAD = "0004"  # the newest migration
+HEAD = "0005"  # the newest migration
 TABLES = {
     "alembic_version",
     "handover_refusals",

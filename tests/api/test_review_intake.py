@@ -61,6 +61,14 @@ def test_the_transcript_is_a_conversation_with_speakers(client: TestClient, staf
     assert turns == [("bot", "Assistent"), ("user", "Melder")]
 
 
+def test_who_is_telling_and_who_did_it_are_shown_in_dutch(client: TestClient, staff: Staff) -> None:
+    page = page_of(client, new_intake(client, speaking_as="getuige", other_party="burger"))
+    assert "<dt>Wie vertelt</dt><dd>Een collega die het zag gebeuren</dd>" in page
+    assert "<dt>Wie deed het</dt><dd>Burger, klant of bezoeker</dd>" in page
+    older = page_of(client, new_intake(client))  # handed over before these fields existed
+    assert '<dt>Wie vertelt</dt><dd><span class="muted">Niet bekend</span></dd>' in older
+
+
 def test_html_in_a_transcript_is_shown_as_text(client: TestClient, staff: Staff) -> None:
     transcript = [{"speaker": "reporter", "text": "<script>alert(1)</script>", "at": now().isoformat()}]
     page = page_of(client, new_intake(client, transcript=transcript))

@@ -118,6 +118,30 @@ def test_discriminatie_with_ground_is_stored(client: TestClient, db: Session) ->
     assert db.get(Intake, uuid.UUID(body["id"])).discrimination_ground == "godsdienst"
 
 
+def test_who_is_telling_and_who_did_it_are_stored(client: TestClient, db: Session) -> None:
+    """A mother telling about her son, an intern at a ministry, harassed by his supervisor."""
+    body, response = submit(client, speaking_as="namens_ander", other_party="leidinggevende")
+    assert response.status_code == 201, response.text
+    stored = db.get(Intake, uuid.UUID(body["id"]))
+    assert stored is not None
+    assert (stored.reporter_role, stored.speaking_as, stored.other_party) == (
+        body["reporter_role"],
+        "namens_ander",
+        "leidinggevende",
+    )
+    detail = client.get(f"/api/v1/intakes/{body['id']}", headers=staff_headers(db)).json()
+    assert (detail["speaking_as"], detail["other_party"]) == ("namens_ander", "leidinggevende")
+
+
+def test_an_unknown_speaker_or_other_party_is_422(client: TestClient) -> None:
+    _, response = submit(client, speaking_as="buurman")
+    assert response.status_code == 422
+    assert _error_for(response, "speaking_as")["type"] == "enum"
+    _, response = submit(client, other_party="Jan de Vries")
+    assert response.status_code == 422
+    assert _error_for(response, "other_party")["type"] == "enum"
+
+
 def test_discriminatie_with_ground_onbekend_is_stored(client: TestClient, db: Session) -> None:
     """The reporter does not know the ground, or would rather not say: `onbekend`, not `anders`."""
     body, response = submit(client, category="discriminatie", discrimination_ground="onbekend")

@@ -47,6 +47,7 @@ def test_a_description_sets_category_and_resets_the_confirmation(domain):
         SlotSet("category_confirmed", None),
         SlotSet("category_rejected", None),
         SlotSet("ground_asked", None),
+        SlotSet("other_party", "collega"),  # "mijn collega's": who did it (actions/situation.py)
     ]
     assert messages == []
 
@@ -292,7 +293,10 @@ def test_explaining_options_ends_with_the_next_step_buttons(domain):
         slots={"category": "pesten", "reporter_role": "medewerker", "under_kcoo": "ja", "language": "en"},
     )
     events, messages = run(ActionExplainOptions(), tracker, domain)
-    assert events == [SlotSet("options_given", True), SlotSet("options_for", "pesten|None|medewerker|ja|en")]
+    assert events == [
+        SlotSet("options_given", True),
+        SlotSet("options_for", "pesten|None|medewerker|None|None|ja|en"),
+    ]
     assert texts(messages)[:3] == [
         text_of(n, "en")["text"] for n in option_responses("pesten", "medewerker", "ja")
     ]
@@ -347,7 +351,7 @@ def test_options_are_not_repeated_for_the_same_situation_unless_asked(domain):
         "reporter_role": "medewerker",
         "under_kcoo": "ja",
         "options_given": True,
-        "options_for": "pesten|None|medewerker|ja|nl",
+        "options_for": "pesten|None|medewerker|None|None|ja|nl",
     }
     again = build_tracker(message("ik wil niet meer leven", "crisis_suicide"), slots=slots)
     assert run(ActionExplainOptions(), again, domain) == ([], [])
