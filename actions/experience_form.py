@@ -96,8 +96,10 @@ class ValidateExperienceForm(FormValidationAction):
         if not requested(tracker, "category_confirmed") or intent_of(tracker) in NOT_AN_ANSWER:
             return {}
         intent = intent_of(tracker)
-        if intent == "correct_category" or tracker.slots_to_validate().get("category_confirmed"):
+        if tracker.slots_to_validate().get("category_confirmed"):
             return {}  # "nee, het was eigenlijk intimidatie": the correction set it (slot_validation)
+        if intent == "correct_category" and entity_value(tracker, "category"):
+            return {}  # a category chosen with a button or named: slot_validation confirms it
         answer = yes_no(text_of_message(tracker), intent)
         if answer is True:
             return {"category_confirmed": True}

@@ -49,6 +49,10 @@ def option_responses(
             *other_employer_responses(category),
         ]
     if role == "extern":
+        if category == "discriminatie":
+            return ["external_route", "external_discrimination"]
+        if category == "misstand" and speaker == "bedrijf":  # learnt of it through their work
+            return ["external_route", "options_other_employer_misstand"]
         return ["external_route"]
     if category is None:
         return ["options_general"]
@@ -167,11 +171,10 @@ class ActionExternalRoute(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         speaker = tracker.get_slot("speaking_as") or "burger"
-        if speaker == "andere_werkgever":  # works elsewhere: their own employer's routes
-            for response in other_employer_responses(tracker.get_slot("category")):
-                say(dispatcher, tracker, response)
-        else:
-            say(dispatcher, tracker, "external_route")
+        # Someone who works elsewhere hears their own employer's routes; a citizen or company the
+        # route for complaints about a civil servant (and for discrimination or a misstand, more).
+        for response in option_responses(tracker.get_slot("category"), "extern", None, speaker):
+            say(dispatcher, tracker, response)
         return [
             SlotSet("reporter_role", "extern"),
             SlotSet("speaking_as", speaker),

@@ -62,6 +62,9 @@ RIJK = _rx(
     r"\bcentral government\b",
     r"\bthe dutch government\b",
     r"\btax office\b",
+    r"\bpi\b",
+    r"\bpenitentiaire inrichting\b",
+    r"\bgevangenis\b",
     r"\brws\b",
     r"\blnv\b",
     r"\bcjib\b",
@@ -142,7 +145,8 @@ RELATIVE_EN = (
 )
 # The relative is the one it happened to: "mijn zoon werkt ... en wordt ...", not "bij mijn broer".
 ON_BEHALF = _rx(
-    rf"(?<!\bbij )(?<!\bmet )(?<!\bvan )(?<!\bvoor )\b(?:mijn|m'n|onze) {RELATIVE_NL}\b(?:,? \w+,?)?\s+"
+    rf"(?<!\bbij )(?<!\bmet )(?<!\bvan )(?<!\bvoor )\b(?:mijn|m'n|onze) {RELATIVE_NL}\b"
+    r"(?:\s*\([^)]*\))?(?:,? \w+,?)?\s+"
     r"(?:werkt|is|wordt|werd|loopt|heeft|had|kreeg|krijgt|zit|durft|vertelde|vertelt|kan|moet|was|kwam|komt)\b",
     r"\bik ben (?:de |zijn |haar |hun )?(?:moeder|vader|partner|vriend|vriendin|zus|broer|man|vrouw|ouder)\b",
     r"\bnamens\b",
@@ -177,6 +181,9 @@ CITIZEN = _rx(
     r"\bik ben (?:gewoon )?(?:een )?(?:burger|klant|bezoeker)\b",
     r"\bik (?:kwam|was|stond|ging|moest)\b.{0,20}\b(?:aan|bij|naar) (?:de|het) (?:balie|loket)\b",
     r"\bop bezoek\b",
+    r"\buit de rij gehaald\b",
+    r"\bde (?:douanier|douane|marechaussee|bewaarder|controleur|inspecteur|behandelaar)\b"
+    r"(?=.{0,120}\b(?:mij|me|ik|mijn)\b)",
     r"\bik (?:kreeg|ontving|heb) (?:een )?"
     r"(?:brief|beschikking|aanslag|boete|naheffing|terugvordering)\w* van\b",
     r"\bmet pech\b",
@@ -400,9 +407,19 @@ def read_speaker(text: str) -> str | None:
         return "rijksmedewerker"
     if COMPANY.search(text):
         return "bedrijf"
-    if CITIZEN.search(text):
+    if CITIZEN.search(text) or called_an_organisation(text):
         return "burger"
     return None
+
+
+CALLED = re.compile(
+    r"\bik (?:heb )?(?:gebeld|belde|gemaild|mailde|geschreven|schreef|was) (?:met|naar|bij) ", re.IGNORECASE
+)
+
+
+def called_an_organisation(text: str) -> bool:
+    """ "ik heb gebeld met dienst toeslagen": someone outside who contacted a Rijk organisation."""
+    return any(RIJK.search(text[m.end() : m.end() + 40]) for m in CALLED.finditer(text))
 
 
 def read_other_party(text: str, speaker: str | None = None) -> str | None:
@@ -483,6 +500,7 @@ WAS_THERE = _rx(
     r"\bwerkte\b",
     r"\b(?:werk|ben|zit) (?:er |daar |hier )?niet meer\b",
     r"\bniet meer (?:bij|in dienst|werkzaam)\b",
+    r"\bcontract\b.{0,40}\b(?:afgelopen|be[eë]indigd|gestopt|niet verlengd|ended)\b",
     r"\bex\b",
     r"\boud-?medewerker\b",
     r"\bused to\b",
@@ -552,8 +570,17 @@ def read_role_answer(text: str, intent: str, other_party: str | None) -> Situati
     return None
 
 
+SELF_CORRECTION = re.compile(r"\b(?:nee wacht|wacht|eigenlijk niet|sorry|i mean|actually|no wait)\b", re.I)
+
+
 def read_other_party_answer(text: str) -> str | None:
-    """An answer to "Wie deed het?": the party named, also in one word ("collega", "mijn baas")."""
+    """An answer to "Wie deed het?": the party named, also in one word ("collega", "mijn baas"). After
+    "nee wacht" or "eigenlijk niet" what follows is what they meant."""
+    corrections = list(SELF_CORRECTION.finditer(text))
+    if corrections:
+        meant = read_other_party(text[corrections[-1].end() :])
+        if meant:
+            return meant
     return read_other_party(text) or (
         "ondergeschikte" if re.search(r"\bleiding aan\b|\bi manage\b|\bi lead\b", text, re.I) else None
     )

@@ -157,14 +157,16 @@ class ValidateSlotMappings(Action):
             events += situation_events(tracker, text)
         if "organisation" in candidates:
             events += organisation_events(candidates["organisation"], message)
-        return events + correction_events(tracker, message)
+        return events + correction_events(dispatcher, tracker, message)
 
 
 # Messages that are not an answer to the question asked: the rules for them must be reached.
 NOT_AN_ANSWER = frozenset([*CRISIS_INTENTS, "stop", "start_over", "ask_privacy", "ask_human", "ask_term"])
 
 
-def correction_events(tracker: Tracker, message: dict[str, Any]) -> list[EventType]:
+def correction_events(
+    dispatcher: CollectingDispatcher, tracker: Tracker, message: dict[str, Any]
+) -> list[EventType]:
     """ "nee, het was eigenlijk meer intimidatie" to "Klopt dat?", or "eerder pesten" to "Wat past
     beter?": the category named in words is the answer, whatever intent the NLU gave the message."""
     text = str(message.get("text") or "")
@@ -176,6 +178,10 @@ def correction_events(tracker: Tracker, message: dict[str, Any]) -> list[EventTy
         return []
     current = earlier_value(tracker, "category")
     named = category_named(text, current)
+    if "?" in text and named and yes_no(text, str(intent)) is None:
+        # "is dat dan al seksuele intimidatie?": what it means, then the same question again.
+        say(dispatcher, tracker, f"category_explained_{named}")
+        return [SlotSet("category_confirmed", None)]
     choosing = bool(tracker.get_slot("category_rejected"))  # "Wat past het beste?": any category named
     if named is None or (named == current and not choosing and yes_no(text, str(intent)) is not False):
         return []  # "ja, pesten klopt": the yes is read by the form

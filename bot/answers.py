@@ -41,7 +41,9 @@ def yes_no(text: str, intent: str = "") -> bool | None:
 # A category named in words, to correct the assistant's reading: "nee, het was eigenlijk meer
 # intimidatie", "eerder pesten", "not really, more threats". Sexual harassment before intimidation.
 CATEGORY_WORDS = (
-    ("seksuele_intimidatie", r"seksu\w*|sexual\w*|aangerand|aanranding|grensoverschrijd\w*|#metoo"),
+    ("seksuele_intimidatie",
+     r"seksuele intimidatie|sexual harassment|seksu\w*|sexual\w*|aangerand|aanranding|"
+     r"grensoverschrijd\w*|#metoo"),
     ("discriminatie", r"discrimin\w*|racis\w*|ongelijk\w* behandel\w*|uitgesloten om"),
     ("misstand", r"misstand\w*|fraude\w*|frauderen|integriteit\w*|corrupt\w*|omkop\w*|diefstal|datalek\w*|"
                  r"fraud|bribe\w*|brib\w*|wrongdoing|misconduct"),

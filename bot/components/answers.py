@@ -15,14 +15,23 @@ from bot.answers import category_named, yes_no
 from bot.components.override import IntentOverride
 
 MAX_WORDS = 12
+# "ok. ja het klopt, het is pesten" is no question about privacy, whatever the classifier says: a
+# message that starts with yes or no and asks nothing answers the question that was asked.
+NOT_QUESTIONS_IF_YES_OR_NO = frozenset(
+    ["ask_privacy", "ask_term", "ask_human", "ask_options", "out_of_scope", "greet"]
+)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class ShortAnswerReader(IntentOverride):
     def intent_for(self, text: str, current: str | None) -> str | None:
-        if current != "nlu_fallback" or len(text.split()) > MAX_WORDS:
+        if len(text.split()) > MAX_WORDS:
             return None
         answer = yes_no(text)
+        if current in NOT_QUESTIONS_IF_YES_OR_NO and answer is not None and "?" not in text:
+            return "affirm" if answer else "deny"
+        if current != "nlu_fallback":
+            return None
         if answer is not None:
             return "affirm" if answer else "deny"
         return "correct_category" if category_named(text) else None

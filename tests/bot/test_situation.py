@@ -327,3 +327,18 @@ def test_aggression_by_a_citizen_gets_the_employers_care_not_a_kcoo_complaint():
     assert "options_kcoo" not in responses and "options_aangifte" not in responses
     assert "klacht_kcoo" not in next_step_routes("agressie_geweld", "ja", "burger")
     assert "klacht_kcoo" in next_step_routes("agressie_geweld", "ja", "collega")
+
+
+def test_a_question_about_the_category_gets_what_it_means_and_the_question_again(domain):
+    slots = {"description": "x", "category": "seksuele_intimidatie", "requested_slot": "category_confirmed"}
+    tracker = build_tracker(
+        message(
+            "is dat dan al seksuele intimidatie? het is geen aanranding ofzo", "describe_seksuele_intimidatie"
+        ),
+        slots=slots,
+        earlier={"category": "seksuele_intimidatie"},
+        form="experience_form",
+    )
+    events, messages = run(ValidateSlotMappings(), tracker, domain)
+    assert events[-1] == SlotSet("category_confirmed", None)  # asked again, not taken as a yes
+    assert "Het hoeft geen aanranding te zijn" in messages[-1]["text"]

@@ -130,6 +130,17 @@ def pending_question(tracker: dict[str, Any]) -> str | None:
     return str(requested)
 
 
+def note_intent(result: Result, tracker: dict[str, Any]) -> None:
+    """Adds the NLU's intent to the person's last line, for reading a failed conversation."""
+    intent = ((tracker.get("latest_message") or {}).get("intent") or {}).get("name")
+    for number in range(len(result.transcript) - 1, -1, -1):
+        who, text = result.transcript[number]
+        if who == "PERSON":
+            if intent and not text.endswith("]"):
+                result.transcript[number] = (who, f"{text}   [{intent}]")
+            return
+
+
 def run_dialogue(dialogue: dict[str, Any], rasa_url: str, token: str | None) -> Result:
     result = Result(dialogue)
     chat = Conversation(rasa_url, token)
@@ -162,7 +173,9 @@ def run_dialogue(dialogue: dict[str, Any], rasa_url: str, token: str | None) -> 
                 continue
             if dialogue.get("expect", {}).get("crisis"):
                 break  # the crisis answer was the point; the person stops here
-        question = pending_question(chat.tracker())
+        tracker = chat.tracker()
+        note_intent(result, tracker)
+        question = pending_question(tracker)
         if question is None:
             break
         given = answers.get(question, [])
