@@ -42,6 +42,8 @@ from actions.route_choice import (
 from actions.texts import CATEGORY_BUTTON, NEXT_STEP_BUTTONS, UNKNOWN_ORGANISATION, language_of
 from actions.transcript import transcript_of
 from actions.when import read_when
+from bot.answers import NO as BOT_NO
+from bot.answers import YES
 
 logger = logging.getLogger(__name__)
 
@@ -88,8 +90,9 @@ SKIP_WORDS = re.compile(
 )
 ANONYMOUS = re.compile(r"anoniem|anonymous|alleen (met )?(mijn |de )?code|only (with )?(my |the )?code", re.I)
 CONTACT = re.compile(r"contact|gegevens|details|mail|bel|telefoon|phone|call", re.I)
-YES = re.compile(r"^\s*(ja|jawel|yes|yep|ja hoor|klopt)\b", re.I)
-NO = re.compile(r"^\s*(nee|neen|no|nope|niet meer|nee hoor)\b", re.I)
+# Yes and no as people type them (bot/answers.py, shared with the NLU); "niet meer" answers "Gebeurt
+# het nog steeds?".
+NO = re.compile(rf"{BOT_NO.pattern}|^\s*niet meer\b", re.I)
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 PHONE = re.compile(r"\+?[0-9][0-9 ()-]{5,18}[0-9]")
 NAME_NOISE = re.compile(

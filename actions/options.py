@@ -11,6 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.classify import read_message
 from actions.messages import say
 from actions.route_choice import MELDPUNT_ROUTES  # their buttons start the intake
 from actions.texts import NEXT_STEP_BUTTONS, UNWANTED_BEHAVIOUR, language_of
@@ -22,6 +23,7 @@ ROUTE_RESPONSES = {
 }
 
 
+MIN_EXTERNAL_READING = 0.25  # a description category's share of the ranking that counts as said
 PERSPECTIVE = {"getuige": "options_witness", "namens_ander": "options_on_behalf"}
 
 
@@ -171,11 +173,16 @@ class ActionExternalRoute(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         speaker = tracker.get_slot("speaking_as") or "burger"
+        category = tracker.get_slot("category")
+        if category is None:  # "ik wil klagen over ...": what it was about, if the words say it clearly
+            reading = read_message(tracker.latest_message or {})
+            category = reading.category if reading.confidence >= MIN_EXTERNAL_READING else None
         # Someone who works elsewhere hears their own employer's routes; a citizen or company the
         # route for complaints about a civil servant (and for discrimination or a misstand, more).
-        for response in option_responses(tracker.get_slot("category"), "extern", None, speaker):
+        for response in option_responses(category, "extern", None, speaker):
             say(dispatcher, tracker, response)
         return [
+            SlotSet("category", category),
             SlotSet("reporter_role", "extern"),
             SlotSet("speaking_as", speaker),
             SlotSet("options_given", True),

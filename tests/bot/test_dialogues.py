@@ -18,7 +18,7 @@ TOKEN = "dialogues-token"
 # The share of conversations that must end with the right slots. The target is 0.95 (issue: "The
 # conversation understands what people type"); this floor is what the model reaches today, so a
 # change that makes it worse fails here. Raise it as the model improves.
-RIGHT_SLOTS_FLOOR = 0.80
+RIGHT_SLOTS_FLOOR = 0.85  # measured 2026-12-05: 80 of 90 (0.89)
 
 
 @pytest.fixture(scope="module")
