@@ -123,7 +123,7 @@ CASES = (
         "klacht_kcoo",
     ),
     Case(
-        "Een bezoeker werd woedend aan de balie, sloeg met zijn vuist op de tafel en duwde mij "
+        "Een collega werd woedend in het overleg, sloeg met zijn vuist op de tafel en duwde mij "
         "daarna hard tegen de muur.",
         "NVWA",
         "klacht_kcoo",

@@ -271,7 +271,9 @@ CASES = [
         "Een bezoeker werd woedend aan de balie, sloeg met zijn vuist op de tafel en duwde mij daarna "
         "hard tegen de muur.",
         "NVWA",
-        "klacht_kcoo",
+        # Aggression by a visitor: the employer's care, not a KCOO complaint (domain.md); the
+        # Meldpunt can still be contacted.
+        "contact_meldpunt",
         ("burger_of_klant",),
     ),
     Case(
@@ -345,6 +347,9 @@ def test_a_whole_intake_reaches_the_meldpunt(stack: Stack, case: Case) -> None:
         "category": case.category,
         "discrimination_ground": case.ground,
         "reporter_role": "medewerker",
+        "speaking_as": "rijksmedewerker",
+        # Who did it, read from the description (the first relation it names).
+        "other_party": {"burger_of_klant": "burger"}.get(case.mentioned[0], case.mentioned[0]),
         "organisation": case.organisation,
         "under_kcoo": True,
         "desired_route": case.route,
