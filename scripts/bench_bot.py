@@ -179,7 +179,7 @@ def starter_server(folder: Path) -> Iterator[str]:
         "starter bot",
         [RASA, "run", "--model", "models", "--port", str(port), "--interface", HOST, "--quiet"],
         port=port,
-        health="/",
+        health=f"http://{HOST}:{port}/",
         cwd=folder,
         env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"},
         log=folder / "starter.log",
