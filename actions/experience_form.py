@@ -18,6 +18,7 @@ from actions.messages import say
 from actions.situation import (
     FOR_SOMEONE_ELSE,
     OTHER_PARTIES,
+    SPEAKER_OF_ROLE,
     SPEAKERS,
     UNKNOWN_PARTY,
     Situation,
@@ -181,7 +182,7 @@ class ValidateExperienceForm(FormValidationAction):
         if situation and situation.speaker:
             speaker = situation.speaker
         elif speaker is None:
-            speaker = {"medewerker": "rijksmedewerker", "ex_medewerker": "ex_rijksmedewerker"}.get(value)
+            speaker = SPEAKER_OF_ROLE.get(value)
         return {"reporter_role": value, "speaking_as": speaker}
 
     async def extract_other_party(

@@ -116,9 +116,6 @@ WORKS_AT = _rx(
     r"\bmy (?:job|employer|internship|department) (?:at|is)\b",
 )
 RIJK_SELF = _rx(r"\bik ben (?:een |nu )?rijks(?:trainee|ambtenaar|medewerker)\b", r"\brijkstrainee\b")
-NOT_WORKING_THERE = _rx(
-    r"\bnee\b.*\b(?:bij|op|in)\b", r"\bniet bij het rijk\b", r"\bnot (?:at|for) the (?:rijk|government)\b"
-)
 EX = _rx(
     r"\bik werkte\b",
     r"\bik heb .{0,40}\bgewerkt\b",

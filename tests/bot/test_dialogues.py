@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from actions.situation import SPEAKERS
 from tests.dialogues.runner import Result, load, report, run_dialogue, slot_problems
 from tests.servers import Stack, start_stack
 
@@ -40,15 +41,7 @@ def test_the_set_is_large_and_covers_every_speaker():
     dialogues = load()
     assert len(dialogues) >= 80
     speakers = {d.get("expect", {}).get("speaker") for d in dialogues}
-    assert {
-        "rijksmedewerker",
-        "ex_rijksmedewerker",
-        "andere_werkgever",
-        "burger",
-        "bedrijf",
-        "namens_ander",
-        "getuige",
-    } <= speakers
+    assert set(SPEAKERS) <= speakers
     assert any(d.get("expect", {}).get("language") == "en" for d in dialogues)
     assert any(d.get("expect", {}).get("crisis") for d in dialogues)
     for dialogue in dialogues:
