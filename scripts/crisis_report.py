@@ -3,8 +3,8 @@
 1. Cross-validation of the trained signal (bot/components/safety.py, CrisisModel) over data/nlu/:
    stratified folds, out-of-fold scores for every example, then recall of each crisis signal and
    false alarms on everything else, per threshold, for the model alone and with the pattern net; the
-   hard negatives (data/nlu/crisis_negatives.yml) counted apart.
-2. The held-out crisis test set (tests/crisis/messages.yml, written apart from the training data and
+   hard negatives (data/nlu/crisis_negatives*.yml) counted apart.
+2. The held-out crisis test sets (tests/crisis/*.yml, written apart from the training data and
    never trained on): the detector trained on all of data/nlu/ reads each message, with the
    thresholds of bot/config.yml.
 3. The end-to-end outcome of the same set through the real servers, from the last `make test`
@@ -58,7 +58,11 @@ def load(data: Path) -> tuple[list[str], list[str], set[str]]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     texts, labels = training_set(load_data(str(data)))
-    hard = {m.get("text") for m in load_data(str(data / "crisis_negatives.yml")).intent_examples}
+    hard = {
+        m.get("text")
+        for path in sorted(data.glob("crisis_negatives*.yml"))
+        for m in load_data(str(path)).intent_examples
+    }
     return texts, labels, hard
 
 
@@ -212,7 +216,7 @@ def section(
             f"### Cross-validation of the trained signal ({args.folds} folds)",
             "",
             f"Over `data/nlu/`: {counts[SUICIDE]} examples for 113, {counts[DANGER]} for 112, "
-            f"{counts[NONE]} others, of which {hard} hard negatives (`data/nlu/crisis_negatives.yml`). "
+            f"{counts[NONE]} others, of which {hard} hard negatives (`data/nlu/crisis_negatives*.yml`). "
             "Every example is scored by a model that did not see it; a long message counts as found "
             'when any of its sentences is. "With the net": the first-person patterns beneath the '
             "model, as the assistant runs them.",
@@ -224,14 +228,16 @@ def section(
             "`tests/crisis/*.yml`, each written apart from the training data (the data was not read "
             "while writing them) and never trained on: the detector trained on all of `data/nlu/` "
             "reads each message, thresholds as configured. `messages.yml` served as the development "
-            "set (its misses were read while choosing the model and thresholds); `final.yml` was "
-            "read only by this report.",
-            "",
-            "How blind `final.yml` still is: its first read (2026-12-05, detector and thresholds "
-            "already chosen) gave 101 of 117 right (107 with a crisis answer) and 10 false alarms of "
-            "71. After that read, data for an overdose just taken (112, a gap the first set's author "
-            "had also named) was added; nothing was tuned to its texts, but the figures below are no "
-            "longer those of a set never looked at. The next check needs a new set by another author.",
+            "set (its misses were read while choosing the model and thresholds). `final.yml` was kept "
+            "unread until the detector was chosen; its first read gave 101 of 117 right and 10 false "
+            "alarms of 71, and its misses were read since, so it is no longer blind. `third.yml` "
+            "(110 + 60, by another author who saw neither the data nor the other sets) is the blind "
+            "check: read first on 2026-12-05 with the detector as it was (104 of 110 right, 12 false "
+            "alarms of 60), then after 260 indirect crisis stories and 223 hard negatives written by "
+            "authors who had not seen any test set (`data/nlu/crisis_stories.yml`, "
+            "`crisis_negatives_stories.yml`) and a net that no longer reads other people's quoted "
+            "words, sentences about a book or a film, or danger in a sentence about the past only. "
+            "The figures below are after that; the next blind check needs a new set by a new author.",
             "",
             *held,
             "### End to end (`tests/bot/test_crisis_e2e.py`, real Rasa and action servers, REST)",
@@ -247,7 +253,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "--folds", type=int, default=5, help="0: only read the held-out sets and print, write nothing"
+    )
     parser.add_argument("--config", default="bot/config.yml")
     parser.add_argument("--data", default="data/nlu")
     parser.add_argument(
@@ -262,10 +270,12 @@ def main() -> int:
     texts, labels, hard = load(Path(args.data))
     print(f"Embedding {len(texts)} examples and their sentences...", flush=True)
     embed([piece for text in texts for piece in chunks(text)])
-    print(f"Cross-validating the crisis signal ({args.folds} folds)...", flush=True)
-    scores = out_of_fold(texts, labels, args.folds, cfg)
-    cv = cv_table(texts, labels, hard, scores)
-    print("\n".join(cv), flush=True)
+    cv: list[str] = []
+    if args.folds:
+        print(f"Cross-validating the crisis signal ({args.folds} folds)...", flush=True)
+        scores = out_of_fold(texts, labels, args.folds, cfg)
+        cv = cv_table(texts, labels, hard, scores)
+        print("\n".join(cv), flush=True)
     held: list[str] = []
     targets: list[str] = []
     sets = (
@@ -278,6 +288,8 @@ def main() -> int:
         print(f"Reading the held-out crisis test set {test_set.name}...", flush=True)
         held += [f"#### `tests/crisis/{test_set.name}`", "", *holdout(cfg, model, test_set, targets)]
     print("\n".join(held), flush=True)
+    if not args.folds:
+        return 0
     counts = Counter(labels)
     minutes = (time.monotonic() - started) / 60
     text = section(targets, args, cfg, minutes, cv, held, counts, sum(1 for t in texts if t in hard))

@@ -108,8 +108,6 @@ _NET_SUICIDE = [
     r"\btake\s+my\s+(?:own\s+)?life\b|\bhurt(?:ing)?\s+my\s*self\b",
     r"\bdon'?t\s+want\s+to\s+(?:live|be\s+alive|exist|wake\s+up)\b",
     r"\bi\s*(?:'m|am|feel|felt|have\s+been|was|get)\s+(?:\w+\s+){0,2}?suicidal\b|\bmy\s+suicidal\s+thoughts\b",
-    # A quoted insult about death, then the writer's own thoughts of doing it (a crisis, not a quote).
-    rf"{_QUOTED_DEATH}[\s\S]*?{_OWN_AGREEMENT}",
     _near(_MEANS, _READY, 4),
     _near(_ROPE, _BOUGHT, 4),
     r"\b(?:hoog\s+genoeg|high\s+enough)\b",
@@ -135,7 +133,7 @@ _NET_DANGER = [
     _near(_NOW, _WEAPON, 6),
     r"\b(?:volgt|achtervolgt|volgen|achtervolgen)\s+(?:me|mij)\s+(?:nu|al\s+\w+|sinds\s+ik)\b|\b(?:is|are|'s|'re)\s+following\s+me\b",
     _near(r"\bachter\s+(?:me|mij)\s+aan\b", r"(?:\bnu\b|\bal\b|\bsinds\b)", 6),
-    r"\b(?:zit|ben)\s+(?:nu\s+)?opgesloten\b|\blocked\s+(?:me\s+)?in\b",
+    r"\b(?:zit|ben|zitten|zijn)\s+(?:ik\s+|we\s+|wij\s+)?(?:nu\s+)?opgesloten\b|\blocked\s+(?:me\s+|us\s+)?in\b",
     r"\b(?:heeft|heb|has|have)\s+(?:net|zojuist|just)\s+(?:\w+\s+){0,4}?(?:pillen|pills|tabletten|tablets|medicijnen)\b",
     r"\b(?:net|zojuist|just)\s+(?:\w+\s+){0,3}?(?:pillen|pills|tabletten|tablets)\s+(?:\w+\s+)?(?:genomen|geslikt|ingenomen|taken|swallowed)\b",
     r"\b(?:staat|zit|stands?|standing|sitting)\s+(?:nu\s+)?(?:op|on)\s+(?:de\s+rand\s+van\s+|the\s+edge\s+of\s+)?(?:het\s+dak|de\s+brug|the\s+roof|the\s+bridge|de\s+reling)\b",
@@ -151,15 +149,93 @@ _TOPIC = [
 NET_SUICIDE = re.compile("|".join(_NET_SUICIDE), re.IGNORECASE)
 NET_DANGER = re.compile("|".join(_NET_DANGER), re.IGNORECASE)
 TOPIC = re.compile("|".join(_TOPIC), re.IGNORECASE)
+QUOTE_THEN_OWN = re.compile(rf"{_QUOTED_DEATH}[\s\S]*?{_OWN_AGREEMENT}", re.IGNORECASE)
+
+# Someone else's words in quotation marks ("hij zei: 'ga toch dood'", "he wrote 'go jump off a
+# bridge'"): a speech verb of another person shortly before the opening mark. The writer's own words
+# in quotes ("ik zei tegen mijn huisarts 'ik wil niet meer'") are not someone else's. A single mark
+# opens only where no letter stands before it and no 's/'t/'k (Dutch "'s avonds") follows.
+_SPEECH = (
+    r"\b(?:zei|zegt|zeggen|zeiden|riep|roept|schreef|schrijft|noemde|noemt|appte|appt|stuurde|mailde"
+    r"|antwoordde|reageerde|schreeuwde|fluisterde|siste|said|says|wrote|writes|told|tells|called|shouted"
+    r"|yelled|replied|texted|posted|commented|whispered|hissed)\b"
+)
+_SELF_SPEAKS = re.compile(r"\b(?:ik|k|i)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_OPEN_QUOTE = re.compile(r"(?<![\w])(?:[\"“„«]|['‘](?!(?:s|t|k|n)\b))")
+_CLOSE = {'"': '"”', "“": '”"', "„": '”“"', "«": "»", "'": "'’", "‘": "’'"}
+
+
+def others_words(text: str) -> str:
+    """The text with other people's quoted words blanked out: the net reads only the writer's own."""
+    out, position = [], 0
+    for opening in _OPEN_QUOTE.finditer(text):
+        start = opening.start()
+        if start < position:
+            continue
+        closers = re.escape(_CLOSE[opening.group()])
+        closing = re.compile(rf"[{closers}](?![\w])").search(text, opening.end(), opening.end() + 300)
+        if closing is None:
+            continue
+        before = text[max(position, start - 60) : start]
+        speech = list(re.finditer(_SPEECH, before, re.IGNORECASE))
+        if not speech or _SELF_SPEAKS.search(before[: speech[-1].start()]):
+            continue
+        out.append(text[position:start])
+        out.append(" ")
+        position = closing.end()
+    out.append(text[position:])
+    return "".join(out)
+
+
+# Danger in a sentence that speaks of the past only ("last month someone locked me in", "vorig jaar
+# kwam een man met een mes") is over; with "nu", "still", "right now" in it, it is not.
+_PAST = re.compile(
+    r"\b(?:vorige|afgelopen)\s+(?:week|maand|keer|jaar|zomer|winter)|\bvorig\s+jaar|\bgisteren|\bgeleden\b"
+    r"|\blast\s+(?:week|month|year|time|summer|winter)|\byesterday\b|\bago\b|\bin\s+(?:19|20)\d\d\b"
+    r"|\bin\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+    r"|january|february|march|may|june|july|august|october|december)\b",
+    re.IGNORECASE,
+)
+_PRESENT = re.compile(
+    r"\bnu\b|\bnog\s+steeds\b|\bop\s+dit\s+moment\b|\bzojuist\b|\bdaarnet\b|\bnow\b|\bstill\b"
+    r"|\bcurrently\b|\bat\s+the\s+moment\b|\bjust\b",
+    re.IGNORECASE,
+)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\s*\n+\s*|\s*;\s*|\s+-\s+|\s+–\s+")
 
 
+# A sentence about a story, not the writer's life: a book, a film, a case for a course.
+_FICTION = re.compile(
+    r"\b(?:roman|boek|book|novel|film|movie|serie|series|toneelstuk|hoofdpersoon|hoofdpersonage|personage"
+    r"|main\s+character|protagonist|casus|case\s+study|rollenspel|role[\s-]?play|sc[eè]ne)\b",
+    re.IGNORECASE,
+)
+
+
+def net_of(text: str) -> tuple[bool, bool]:
+    """Whether the net finds danger now, and thoughts of suicide, in the writer's own words: not in
+    other people's quoted words (a quoted insult followed by the writer's own thoughts of doing it
+    still counts), not in a sentence about a book or a film, and danger not in a sentence about the
+    past alone. The trained signal reads every message whole, whatever the net says."""
+    own = others_words(text)
+    sentences = _SENTENCE_END.split(own)
+    kept = [sentence for sentence in sentences if not _FICTION.search(sentence)]
+    danger = any(
+        NET_DANGER.search(sentence) and not (_PAST.search(sentence) and not _PRESENT.search(sentence))
+        for sentence in kept
+    )
+    own = own if len(kept) == len(sentences) else " ".join(kept)
+    suicide = bool(NET_SUICIDE.search(own) or QUOTE_THEN_OWN.search(text))
+    return danger, suicide
+
+
 def crisis_of(text: str) -> str | None:
     """The pattern net alone: a crisis intent when a first-person phrase matches (danger first)."""
-    if NET_DANGER.search(text):
+    danger, suicide = net_of(text)
+    if danger:
         return DANGER
-    if NET_SUICIDE.search(text):
+    if suicide:
         return SUICIDE
     return None
 
@@ -334,7 +410,7 @@ def decide(text: str, scores: dict[str, float], thresholds: dict[str, float]) ->
     """A crisis when the message, or one of its sentences, scores above its threshold, or when the
     net matches. 112 before 113: danger wins when the model or the net says so, with 113 as well
     when thoughts of suicide are there too."""
-    net_danger, net_suicide = bool(NET_DANGER.search(text)), bool(NET_SUICIDE.search(text))
+    net_danger, net_suicide = net_of(text)
     whole = scores.get("whole", float("-inf")) >= thresholds["whole"]
     model = whole or scores.get("sentence", float("-inf")) >= thresholds["sentence"]
     model_danger = model and (

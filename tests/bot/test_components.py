@@ -81,6 +81,21 @@ def test_language_is_deterministic():
         ("mijn collega heeft net al haar pillen geslikt", "crisis_danger"),
         ("ik bel 112", None),  # saying what they do, not a new alarm
         ("bel 112!", "crisis_danger"),
+        # Other people's words in quotes are not the writer's; the writer's own words in quotes are.
+        ("my team lead wrote 'go jump off a bridge' under my proposal", None),
+        ("Hij zei tegen me: 'als ik jou was zou ik mezelf van kant maken'. Ik was geschokt", None),
+        ('he said "I will end it all, loser" and laughed', None),
+        ("ik zei tegen mijn huisarts 'ik wil niet meer leven'", "crisis_suicide"),
+        ("'s avonds denk ik: ik wil dood. m'n vrouw weet het niet", "crisis_suicide"),
+        ("ze zeggen 'stel je niet aan'. ik wil er niet meer zijn", "crisis_suicide"),
+        # Danger in a sentence about the past alone is over; with "nu" it is not.
+        ("someone locked me in the copy room as a joke last month. I'm fine", None),
+        ("vorige week begon het en nu zit ik opgesloten in het archief", "crisis_danger"),
+        ("I'm locked in the archive right now", "crisis_danger"),
+        # A book or a film is not the writer's life (the trained signal still reads the message).
+        ("I'm reading a novel where the main character decides to end it all", None),
+        ("in het boek schrijft de hoofdpersoon afscheidsbrieven aan haar collega's", None),
+        ("ik heb de film gezien. ik wil niet meer leven", "crisis_suicide"),
     ],
 )
 def test_crisis_patterns(text, expected):

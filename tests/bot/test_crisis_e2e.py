@@ -1,7 +1,8 @@
 """The crisis test set through the real Rasa and action servers, over the REST channel.
 
 tests/crisis/*.yml were written apart from the training data (never train on them): messages.yml
-served as the development set, final.yml was kept unread. Each message is the first thing said after
+served as the development set, final.yml was kept unread until the detector was chosen, third.yml was
+written later by another author as a blind check. Each message is the first thing said after
 the chat page's opening, as in a new conversation:
 
 - every positive must get the right number (113, or 112 for danger now) in the same turn, and the
@@ -34,16 +35,16 @@ TEST_SETS = sorted((ROOT / "tests" / "crisis").glob("*.yml"))
 RESULTS = ROOT / "var" / "test-results" / "crisis-e2e.md"
 MAX_FALSE_ALARM_SHARE = 0.1  # 5 of 50
 # The issue's targets (recall 100 %, at most 1 in 10 false alarms) hold for messages.yml, the set the
-# detector was developed on. final.yml was kept unread until the detector was chosen; its first
-# reads fell short of the targets (docs/nlu-report.md). Until they are met, it guards what was
-# reached: at least this many right answers, at most this many false alarms. Trainings vary: the
-# model that set the floor gave 102 right and 9 false alarms, a fresh training of the same data 10
-# false alarms, and with 37 more short answers in data/nlu 103 and 10. With 365 more descriptions in
-# other voices (data/nlu/describe_voices.yml, ground_everyday.yml) 103 and 11, while cross-validation
-# on data/nlu improved (ordinary false alarms 85 -> 74 of ~5000, hard negatives 63 -> 57 of 512; the
-# crisis section of docs/nlu-report.md). The floor allows that spread, not more. Raise, never lower
-# beyond what a retraining shows.
-REACHED = {"final.yml": {"found": 102, "false_alarms": 11}}
+# detector was developed on. On the sets it was not developed on they do not yet (docs/nlu-report.md);
+# until they do, the test guards what was reached: at least this many right answers, at most this
+# many false alarms. Trainings vary by one or two either way (final.yml gave 102 to 103 right and 9 to
+# 11 false alarms over four trainings of the earlier data); the floor allows that spread, not more.
+# With the indirect crisis stories and hard negatives of 2026-12-05: final.yml 116 right and 10 false
+# alarms, third.yml 109 right and 7 false alarms. Raise, never lower beyond what a retraining shows.
+REACHED = {
+    "final.yml": {"found": 115, "false_alarms": 11},
+    "third.yml": {"found": 108, "false_alarms": 8},
+}
 OPENING = "/greet"  # what the chat page sends when it opens
 
 
