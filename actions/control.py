@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -67,6 +69,17 @@ class ActionStartOver(Action):
         return forget_everything(tracker)
 
 
+def terms_named(text: str) -> list[str]:
+    """The terms whose own name stands in the text as a word ("aangifte", "KCOO", "IC Rijk")."""
+    found = []
+    for term in TERMS:
+        words = r"[\s-]*".join(re.escape(part) for part in term.split("_"))
+        match = re.search(rf"\b{words}\b", text, re.IGNORECASE)
+        if match:
+            found.append((match.start(), term))
+    return [term for _, term in sorted(found)]
+
+
 class ActionExplainTerm(Action):
     def name(self) -> str:
         return "action_explain_term"
@@ -79,6 +92,8 @@ class ActionExplainTerm(Action):
             for e in tracker.latest_message.get("entities") or []
             if e.get("entity") == "term" and e.get("value") in TERMS
         ]
+        if not terms:  # no entity: a term named in the question's own words ("kan ik aangifte doen ...?")
+            terms = terms_named(tracker.latest_message.get("text") or "")
         if not terms:
             say(dispatcher, tracker, "term_unknown")
         for term in dict.fromkeys(terms):  # each term once, in the order asked

@@ -383,3 +383,14 @@ def test_asking_for_the_options_first_explains_why_the_story_comes_first(domain)
     tracker = build_tracker(message("wat kan ik doen", "ask_options"), form="experience_form")
     _, messages = run(ActionAskDescription(), tracker, domain)
     assert texts(messages) == [text_of("ask_description_for_options", "nl")["text"]]
+
+
+def test_a_term_named_in_the_question_without_an_entity_is_explained(domain):
+    question = "kan ik aangifte doen zonder dat hij mijn huisadres krijgt? en wat doet het IC Rijk"
+    tracker = build_tracker(message(question, "ask_term"))
+    _, messages = run(ActionExplainTerm(), tracker, domain)
+    assert texts(messages) == [text_of("term_aangifte", "nl")["text"], text_of("term_ic_rijk", "nl")["text"]]
+    assert "adres van je werk" in texts(messages)[0]
+    tracker = build_tracker(message("wat betekent dat woord?", "ask_term"))
+    _, messages = run(ActionExplainTerm(), tracker, domain)
+    assert texts(messages) == [text_of("term_unknown", "nl")["text"]]
