@@ -40,9 +40,11 @@ MAX_FALSE_ALARM_SHARE = 0.1  # 5 of 50
 # many false alarms. Trainings vary by one or two either way (final.yml gave 102 to 103 right and 9 to
 # 11 false alarms over four trainings of the earlier data); the floor allows that spread, not more.
 # With the indirect crisis stories and hard negatives of 2026-12-05: final.yml 116 right and 10 false
-# alarms, third.yml 109 right and 7 false alarms. Raise, never lower beyond what a retraining shows.
+# alarms, third.yml 109 and 7; with 130 more hard negatives about injuries caused by others (a
+# pushed road inspector got 113 before) final.yml 115 and 9, third.yml 109 and 7. Raise, never lower
+# beyond what a retraining shows.
 REACHED = {
-    "final.yml": {"found": 115, "false_alarms": 11},
+    "final.yml": {"found": 114, "false_alarms": 11},
     "third.yml": {"found": 108, "false_alarms": 8},
 }
 OPENING = "/greet"  # what the chat page sends when it opens
