@@ -228,16 +228,17 @@ def section(
             "`tests/crisis/*.yml`, each written apart from the training data (the data was not read "
             "while writing them) and never trained on: the detector trained on all of `data/nlu/` "
             "reads each message, thresholds as configured. `messages.yml` served as the development "
-            "set (its misses were read while choosing the model and thresholds). `final.yml` was kept "
-            "unread until the detector was chosen; its first read gave 101 of 117 right and 10 false "
-            "alarms of 71, and its misses were read since, so it is no longer blind. `third.yml` "
+            "set (its misses were read while choosing the model and thresholds). `final.yml` was kept"
+            " unread until the detector was chosen; its first read gave 101 of 117 right and 10 false"
+            " alarms of 71, and its misses were read since, so it is no longer blind. `third.yml` "
             "(110 + 60, by another author who saw neither the data nor the other sets) is the blind "
             "check: read first on 2026-12-05 with the detector as it was (104 of 110 right, 12 false "
             "alarms of 60), then after 260 indirect crisis stories and 353 hard negatives written by "
             "authors who had not seen any test set (`data/nlu/crisis_stories.yml`, "
-            "`crisis_negatives_stories.yml`, `crisis_negatives_injuries.yml`) and a net that no longer reads other people's quoted "
-            "words, sentences about a book or a film, or danger in a sentence about the past only. "
-            "The figures below are after that; the next blind check needs a new set by a new author.",
+            "`crisis_negatives_stories.yml`, `crisis_negatives_injuries.yml`) and a net that no "
+            "longer reads other people's quoted words, sentences about a book or a film, or danger in"
+            " a sentence about the past only. The figures below are after that; the next blind check "
+            "needs a new set by a new author.",
             "",
             *held,
             "### End to end (`tests/bot/test_crisis_e2e.py`, real Rasa and action servers, REST)",
