@@ -387,13 +387,35 @@ def employer_of(text: str) -> str | None:
     return None
 
 
+# "onze manager heeft een collega van mij uitgescholden": a colleague is the one it happened to ...
+_A_COLLEAGUE = re.compile(
+    r"\b(?:een|mijn|onze|m'?n|mn) (?:collega|stagiair|medewerker|teamgenoot)\w*(?: van (?:mij|me|ons))?\b"
+    r"|\b(?:a|my|one of my) (?:colleague|co-?worker|team ?mate|intern)s?(?: of mine)?\b",
+    re.IGNORECASE,
+)
+# ... and the writer is nowhere the one it happened to (no "me", "mij", "mijn ...", "ik word").
+_SELF_AS_TARGET = re.compile(
+    r"\b(?:me|mij|mijn|m'?n|mn|myself|my|mine|we|wij|ons|us)\b|\b(?:en|and) (?:ik|i)\b"
+    r"|\bik (?:word|werd|ben|voel)\b|\bi (?:am|was|get|got|feel)\b",
+    re.IGNORECASE,
+)
+
+
+def about_a_colleague_only(text: str) -> bool:
+    """A story about what happened to a colleague, in which the writer is only there: a witness
+    without "ik zag" ("iedereen zag het, ik ook")."""
+    if not _A_COLLEAGUE.search(text):
+        return False
+    return not _SELF_AS_TARGET.search(_A_COLLEAGUE.sub(" ", text))
+
+
 def read_speaker(text: str) -> str | None:
     """Who is speaking, where the story says it; None where it does not."""
     if ON_BEHALF.search(text) and not re.search(
         r"\b(?:ik|i)\b.{0,30}\bmijn (?:zoon|dochter)\b.{0,20}\bthuis\b", text, re.I
     ):
         return "namens_ander"
-    if WITNESS.search(text):
+    if WITNESS.search(text) or about_a_colleague_only(text):
         return "getuige"
     employer = employer_after(text)
     if employer == "elders":

@@ -68,6 +68,16 @@ def run(action: Any, tracker: Any, domain: dict[str, Any]) -> tuple[list[Any], l
         ),
         ("my daughter works at the IND and her colleagues exclude her", "namens_ander", "medewerker"),
         ("mijn collega's negeren me al maanden", None, None),
+        # A colleague is the one it happened to, and the writer nowhere: a witness without "ik zag".
+        (
+            "vanmiddag heeft onze teamleider een collega van mij voor iedereen uitgescholden en hij gooide "
+            "een map naar haar hoofd. iedereen zag het en niemand deed iets",
+            "getuige",
+            None,
+        ),
+        ("one of my colleagues was groped by our director at the party, everybody saw it", "getuige", None),
+        ("mijn collega en ik worden door onze chef steeds uitgelachen", None, None),
+        ("een collega van mij heeft mijn laptop doorzocht", None, None),
         ("ik werk bij het UWV en word gepest", "andere_werkgever", "extern"),
     ],
 )
