@@ -155,29 +155,32 @@ QUOTE_THEN_OWN = re.compile(rf"{_QUOTED_DEATH}[\s\S]*?{_OWN_AGREEMENT}", re.IGNO
 # bridge'"): a speech verb of another person shortly before the opening mark. The writer's own words
 # in quotes ("ik zei tegen mijn huisarts 'ik wil niet meer'") are not someone else's. A single mark
 # opens only where no letter stands before it and no 's/'t/'k (Dutch "'s avonds") follows.
-_SPEECH = (
+_SPEECH = re.compile(
     r"\b(?:zei|zegt|zeggen|zeiden|riep|roept|schreef|schrijft|noemde|noemt|appte|appt|stuurde|mailde"
     r"|antwoordde|reageerde|schreeuwde|fluisterde|siste|said|says|wrote|writes|told|tells|called|shouted"
-    r"|yelled|replied|texted|posted|commented|whispered|hissed)\b"
+    r"|yelled|replied|texted|posted|commented|whispered|hissed)\b",
+    re.IGNORECASE,
 )
 _SELF_SPEAKS = re.compile(r"\b(?:ik|k|i)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _OPEN_QUOTE = re.compile(r"(?<![\w])(?:[\"“„«]|['‘](?!(?:s|t|k|n)\b))")
-_CLOSE = {'"': '"”', "“": '”"', "„": '”“"', "«": "»", "'": "'’", "‘": "’'"}
+_CLOSE = {
+    mark: re.compile(rf"[{re.escape(closers)}](?![\w])")
+    for mark, closers in {'"': '"”', "“": '”"', "„": '”“"', "«": "»", "'": "'’", "‘": "’'"}.items()
+}
 
 
-def others_words(text: str) -> str:
+def own_words(text: str) -> str:
     """The text with other people's quoted words blanked out: the net reads only the writer's own."""
     out, position = [], 0
     for opening in _OPEN_QUOTE.finditer(text):
         start = opening.start()
         if start < position:
             continue
-        closers = re.escape(_CLOSE[opening.group()])
-        closing = re.compile(rf"[{closers}](?![\w])").search(text, opening.end(), opening.end() + 300)
+        closing = _CLOSE[opening.group()].search(text, opening.end(), opening.end() + 300)
         if closing is None:
             continue
         before = text[max(position, start - 60) : start]
-        speech = list(re.finditer(_SPEECH, before, re.IGNORECASE))
+        speech = list(_SPEECH.finditer(before))
         if not speech or _SELF_SPEAKS.search(before[: speech[-1].start()]):
             continue
         out.append(text[position:start])
@@ -218,7 +221,7 @@ def net_of(text: str) -> tuple[bool, bool]:
     other people's quoted words (a quoted insult followed by the writer's own thoughts of doing it
     still counts), not in a sentence about a book or a film, and danger not in a sentence about the
     past alone. The trained signal reads every message whole, whatever the net says."""
-    own = others_words(text)
+    own = own_words(text)
     sentences = _SENTENCE_END.split(own)
     kept = [sentence for sentence in sentences if not _FICTION.search(sentence)]
     danger = any(
